@@ -1,0 +1,3 @@
+export * from "./ByteReader.js"
+export * from "./ByteWriter.js"
+export * from "./Uuid.js"

@@ -1,0 +1,3 @@
+export * from "./api/index.js"
+export * from "./backup/index.js"
+export * from "./bytes/index.js"
