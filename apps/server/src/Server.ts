@@ -1,0 +1,43 @@
+/**
+ * The whole server as one Layer, from a validated configuration: database, services, HTTP.
+ * `main.ts` launches it; tests launch it in-process on port 0.
+ */
+import { HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Effect, Layer, Logger } from "effect"
+import { createServer } from "node:http"
+import { Pairings } from "./auth/Pairings.js"
+import { Tokens } from "./auth/Tokens.js"
+import { AppConfig, type AppConfigShape } from "./config/AppConfig.js"
+import { ApiServerLive } from "./http/ApiServer.js"
+import { Notifier } from "./notify/Notifier.js"
+import { Backups } from "./store/Backups.js"
+import { ChangeLog } from "./store/ChangeLog.js"
+import { DatabaseLive } from "./store/Database.js"
+import { Workspaces } from "./store/Workspaces.js"
+
+/**
+ * Released before the HTTP server closes (it is built after it): answers every open long-poll,
+ * so a graceful stop does not wait out their timeouts.
+ */
+const DrainLongPollsOnStop = Layer.scopedDiscard(
+  Effect.gen(function* () {
+    const notifier = yield* Notifier
+    yield* HttpServer.HttpServer
+    yield* Effect.addFinalizer(() => notifier.drain)
+  })
+)
+
+const ServicesLive = Layer.mergeAll(Workspaces.Default, ChangeLog.Default, Pairings.Default, Backups.Default).pipe(
+  Layer.provideMerge(Notifier.Default),
+  Layer.provideMerge(Tokens.Default),
+  Layer.provideMerge(DatabaseLive)
+)
+
+export const serverLayer = (config: AppConfigShape) =>
+  Layer.mergeAll(ApiServerLive, DrainLongPollsOnStop).pipe(
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host })),
+    Layer.provideMerge(ServicesLive),
+    Layer.provide(Layer.succeed(AppConfig, config)),
+    Layer.provide(Logger.minimumLogLevel(config.logLevel))
+  )

@@ -1,0 +1,108 @@
+/**
+ * Bearer tokens: one row per token (its id is the JWT subject), checked on every request so
+ * revocation takes effect at once.
+ */
+import { DeviceNotFound, MasterNotRevocable, TokenExpired, TokenRevoked, Unauthorized, type Caller, type Role } from "@quire/shared"
+import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm"
+import { Effect, Either } from "effect"
+import { randomUUID } from "node:crypto"
+import { AppConfig } from "../config/AppConfig.js"
+import { Database, type Tx } from "../store/Database.js"
+import { tokens } from "../store/schema.js"
+import { signToken, verifyToken } from "./Jwt.js"
+import { resolveJwtSecret } from "./JwtSecret.js"
+
+export interface NewToken {
+  readonly workspaceId: string
+  readonly role: Role
+  readonly deviceId: string
+  readonly label: string
+  readonly expiresAt?: Date
+}
+
+/** How stale `last_seen_at` may get before a request refreshes it (one write a minute, not one a request). */
+const lastSeenResolution = sql`interval '1 minute'`
+
+export class Tokens extends Effect.Service<Tokens>()("@quire/server/Tokens", {
+  effect: Effect.gen(function* () {
+    const config = yield* AppConfig
+    const { query, transaction } = yield* Database
+    const secret = yield* resolveJwtSecret(config.jwtSecret, config.dataDir)
+
+    /** Inserts the token row inside `tx` and returns the signed JWT. */
+    const insert = async (tx: Tx, spec: NewToken): Promise<string> => {
+      const id = randomUUID()
+      await tx.insert(tokens).values({ id, ...spec, expiresAt: spec.expiresAt ?? null })
+      return signToken(secret, {
+        sub: id,
+        ws: spec.workspaceId,
+        role: spec.role,
+        dev: spec.deviceId,
+        ...(spec.expiresAt ? { exp: Math.floor(spec.expiresAt.getTime() / 1000) } : {})
+      })
+    }
+
+    const authenticate = (bearer: string) =>
+      Effect.gen(function* () {
+        const verified = verifyToken(secret, bearer)
+        if (Either.isLeft(verified)) {
+          return yield* verified.left === "expired"
+            ? new TokenExpired({ message: "This token has expired; pair the device again." })
+            : new Unauthorized({ message: "The bearer token is not valid." })
+        }
+        const claims = verified.right
+        const [row] = yield* query((db) => db.select().from(tokens).where(eq(tokens.id, claims.sub)))
+        if (!row || row.workspaceId !== claims.ws || row.role !== claims.role || row.deviceId !== claims.dev) {
+          return yield* new TokenRevoked({ message: "This token is no longer known: it was revoked or its workspace deleted." })
+        }
+        if (row.revokedAt !== null) {
+          return yield* new TokenRevoked({ message: "This device was removed from the workspace." })
+        }
+        if (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now()) {
+          return yield* new TokenExpired({ message: "This token has expired; pair the device again." })
+        }
+        yield* query((db) =>
+          db
+            .update(tokens)
+            .set({ lastSeenAt: sql`now()` })
+            .where(and(eq(tokens.id, row.id), or(isNull(tokens.lastSeenAt), lt(tokens.lastSeenAt, sql`now() - ${lastSeenResolution}`))))
+        )
+        return { tokenId: row.id, workspaceId: row.workspaceId, role: row.role, deviceId: row.deviceId } satisfies Caller
+      })
+
+    const list = (workspaceId: string) =>
+      query((db) => db.select().from(tokens).where(eq(tokens.workspaceId, workspaceId)).orderBy(asc(tokens.createdAt), asc(tokens.id)))
+
+    const revoke = (workspaceId: string, tokenId: string) =>
+      transaction<void, DeviceNotFound | MasterNotRevocable>(async (tx, abort) => {
+        const [row] = await tx
+          .select()
+          .from(tokens)
+          .where(and(eq(tokens.id, tokenId), eq(tokens.workspaceId, workspaceId)))
+          .for("update")
+        if (!row) abort(new DeviceNotFound({ message: "No device with that token id in this workspace." }))
+        if (row!.role === "master") {
+          abort(new MasterNotRevocable({ message: "The master token cannot be removed as a device; rotate it instead." }))
+        }
+        if (row!.revokedAt === null) await tx.update(tokens).set({ revokedAt: sql`now()` }).where(eq(tokens.id, tokenId))
+      })
+
+    /** Revokes every master token of the workspace and issues a new one for the same device. */
+    const rotateMaster = (caller: Caller) =>
+      transaction<string, never>(async (tx) => {
+        const [current] = await tx.select().from(tokens).where(eq(tokens.id, caller.tokenId)).for("update")
+        await tx
+          .update(tokens)
+          .set({ revokedAt: sql`now()` })
+          .where(and(eq(tokens.workspaceId, caller.workspaceId), eq(tokens.role, "master"), isNull(tokens.revokedAt)))
+        return insert(tx, {
+          workspaceId: caller.workspaceId,
+          role: "master",
+          deviceId: caller.deviceId,
+          label: current?.label ?? "master"
+        })
+      })
+
+    return { insert, authenticate, list, revoke, rotateMaster } as const
+  })
+}) {}

@@ -1,0 +1,29 @@
+/**
+ * The HTTP surface: the QuireApi implementation, its middlewares, the OpenAPI docs and the
+ * static web app, served by whatever `HttpServer` is provided.
+ */
+import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware } from "@effect/platform"
+import { apiPrefix, QuireApi } from "@quire/shared"
+import { Layer } from "effect"
+import { AuthenticationLive } from "./AuthenticationLive.js"
+import { BodyGuardLive } from "./BodyGuard.js"
+import { BackupHandlers } from "./handlers/BackupHandlers.js"
+import { ChangesHandlers } from "./handlers/ChangesHandlers.js"
+import { DevicesHandlers } from "./handlers/DevicesHandlers.js"
+import { HealthHandlers } from "./handlers/HealthHandlers.js"
+import { WorkspacesHandlers } from "./handlers/WorkspacesHandlers.js"
+import { RateLimitLive } from "./RateLimitLive.js"
+import { StaticFilesLive } from "./StaticFiles.js"
+
+const ApiLive = HttpApiBuilder.api(QuireApi).pipe(
+  Layer.provide([HealthHandlers, WorkspacesHandlers, ChangesHandlers, DevicesHandlers, BackupHandlers]),
+  Layer.provide([AuthenticationLive, RateLimitLive])
+)
+
+export const ApiServerLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+  Layer.provide(HttpApiSwagger.layer({ path: `${apiPrefix}/docs` })),
+  Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: `${apiPrefix}/openapi.json` })),
+  Layer.provide(StaticFilesLive),
+  Layer.provide(BodyGuardLive),
+  Layer.provide(ApiLive)
+)
