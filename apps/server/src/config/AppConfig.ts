@@ -2,7 +2,7 @@
  * The server's configuration, read once from the environment and validated. A bad value
  * stops the start with a line naming the variable (see `describeConfigError`).
  */
-import { Cause, Config, ConfigError, Context, Effect, Either, Layer, LogLevel, Option, Redacted } from "effect"
+import { Config, ConfigError, Context, Effect, Either, Layer, LogLevel, Option, Redacted } from "effect"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -16,7 +16,7 @@ export interface AppConfigShape {
   readonly workspaceQuotaBytes: number
   /** Requests a minute each address may make to the endpoints anyone can call. */
   readonly rateLimitPerMinute: number
-  /** The built web app; `None` serves the API only. */
+  /** The built web app served at `/`. */
   readonly webDir: string
   readonly logLevel: LogLevel.LogLevel
 }
@@ -47,6 +47,17 @@ const jwtSecret = Config.redacted("JWT_SECRET").pipe(
   Config.option
 )
 
+/** `debug`, `info`, `warn`, `error`, `none` …, in any case; also Effect's names (`Warning`). */
+const logLevel = Config.string("LOG_LEVEL").pipe(
+  Config.mapOrFail((text) => {
+    const wanted = text.trim().toLowerCase()
+    const level = LogLevel.allLevels.find((l) => l.label.toLowerCase() === wanted || l._tag.toLowerCase() === wanted)
+    return level
+      ? Either.right(wanted === "none" ? LogLevel.None : level)
+      : Either.left(ConfigError.InvalidData([], `must be one of ${LogLevel.allLevels.map((l) => l.label.toLowerCase()).join(", ")}`))
+  })
+)
+
 /** apps/web/dist beside this package, wherever the server is started from. */
 const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/dist")
 
@@ -60,7 +71,7 @@ export const appConfig: Config.Config<AppConfigShape> = Config.all({
   workspaceQuotaBytes: positiveInt("WORKSPACE_QUOTA_BYTES", 1024 * MiB),
   rateLimitPerMinute: positiveInt("RATE_LIMIT_PER_MINUTE", 30),
   webDir: Config.string("WEB_DIR").pipe(Config.withDefault(defaultWebDir), Config.map((dir) => path.resolve(dir))),
-  logLevel: Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info))
+  logLevel: logLevel.pipe(Config.withDefault(LogLevel.Info))
 })
 
 export const AppConfigLive = Layer.effect(AppConfig, appConfig)
@@ -92,5 +103,3 @@ export const loadAppConfig = Effect.gen(function* () {
   if (Either.isLeft(result)) return yield* Effect.fail(describeConfigError(result.left))
   return result.right
 })
-
-export const isConfigCause = (cause: Cause.Cause<unknown>) => Cause.isFailType(cause)
