@@ -3,36 +3,20 @@
  * as a child process of the built `dist/main.js` (`spawnServer`) when a test needs to kill,
  * restart or multiply it.
  */
-import { HttpServer } from "@effect/platform"
-import { ConfigProvider, Context, Effect, Exit, Layer, LogLevel, Scope } from "effect"
 import { spawn, type ChildProcess } from "node:child_process"
 import { createServer } from "node:net"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { appConfig, type AppConfigShape } from "../../src/config/AppConfig.js"
-import { serverLayer } from "../../src/Server.js"
+import type { AppConfigShape } from "../../src/config/AppConfig.js"
+import { startInProcess, type RunningServer } from "../../src/InProcessServer.js"
 
-export interface RunningServer {
-  readonly url: string
-  readonly stop: () => Promise<void>
-}
+export type { RunningServer }
 
 /** Settings tests start from: no rate limiting to speak of, quiet logs. */
 export const testEnv = { RATE_LIMIT_PER_MINUTE: "100000", LOG_LEVEL: "warn" }
 
-export const startServer = async (env: Record<string, string>, overrides: Partial<AppConfigShape> = {}): Promise<RunningServer> => {
-  const provider = ConfigProvider.fromMap(new Map(Object.entries({ ...testEnv, ...env })))
-  const base = await Effect.runPromise(Effect.withConfigProvider(appConfig, provider))
-  const config: AppConfigShape = { ...base, port: 0, host: "127.0.0.1", ...overrides }
-  const scope = Effect.runSync(Scope.make())
-  const context = await Effect.runPromise(Layer.buildWithScope(serverLayer(config), scope))
-  const address = Context.get(context, HttpServer.HttpServer).address
-  if (address._tag !== "TcpAddress") throw new Error("expected a TCP address")
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
-  }
-}
+export const startServer = (env: Record<string, string>, overrides: Partial<AppConfigShape> = {}): Promise<RunningServer> =>
+  startInProcess({ ...testEnv, ...env }, overrides)
 
 export const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -100,4 +84,3 @@ export const runServerExpectingFailure = (env: Record<string, string>) =>
     child.once("exit", (code) => resolve({ code, output }))
   })
 
-export { LogLevel }

@@ -1,0 +1,135 @@
+/**
+ * Server benchmark: push latency, batch throughput, long-poll wake-up and pull, over loopback
+ * against the embedded database and, when TEST_DATABASE_URL is set, a real Postgres.
+ * Prints a table and writes bench-results/server.json at the repository root.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import pg from "pg"
+import { startInProcess } from "../InProcessServer.js"
+
+interface Row {
+  readonly database: string
+  readonly measure: string
+  readonly p50Ms: number
+  readonly p95Ms: number
+  readonly runs: number
+}
+
+const percentile = (samples: ReadonlyArray<number>, p: number) => {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2))
+}
+
+const summarize = (database: string, measure: string, samples: ReadonlyArray<number>): Row => ({
+  database,
+  measure,
+  p50Ms: percentile(samples, 50),
+  p95Ms: percentile(samples, 95),
+  runs: samples.length
+})
+
+const timed = async (run: () => Promise<unknown>) => {
+  const started = performance.now()
+  await run()
+  return performance.now() - started
+}
+
+const payload = (size: number) => Buffer.alloc(size, 7).toString("base64")
+
+const call = async (url: string, method: string, token: string | undefined, body?: unknown) => {
+  const response = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`)
+  return response.json() as Promise<any>
+}
+
+const benchDatabase = async (database: string, env: Record<string, string>): Promise<Array<Row>> => {
+  const server = await startInProcess({ ...env, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000" })
+  const api = `${server.url}/api/v1`
+  try {
+    const ws = await call(`${api}/workspaces`, "POST", undefined, {})
+    const changesUrl = `${api}/workspaces/${ws.workspaceId}/changes`
+    let clientSeq = 0
+    const pushOne = () => call(changesUrl, "POST", ws.masterToken, { changes: [{ clientSeq: ++clientSeq, data: payload(256) }] })
+
+    for (let i = 0; i < 20; i++) await pushOne()
+    const single: Array<number> = []
+    for (let i = 0; i < 200; i++) single.push(await timed(pushOne))
+
+    const thousand: Array<number> = []
+    for (let run = 0; run < 5; run++) {
+      thousand.push(
+        await timed(async () => {
+          for (let batch = 0; batch < 2; batch++) {
+            const changes = Array.from({ length: 500 }, () => ({ clientSeq: ++clientSeq, data: payload(256) }))
+            await call(changesUrl, "POST", ws.masterToken, { changes })
+          }
+        })
+      )
+    }
+
+    const wake: Array<number> = []
+    for (let i = 0; i < 50; i++) {
+      const { headSeq } = await call(`${api}/workspaces/${ws.workspaceId}`, "GET", ws.masterToken)
+      const waiting = call(`${changesUrl}/wait?after=${headSeq}&timeout=30`, "GET", ws.masterToken)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      const started = performance.now()
+      await pushOne()
+      await waiting
+      wake.push(performance.now() - started)
+    }
+
+    const pull: Array<number> = []
+    for (let i = 0; i < 20; i++) pull.push(await timed(() => call(`${changesUrl}?after=0&limit=1000`, "GET", ws.masterToken)))
+
+    return [
+      summarize(database, "push 1 change (256 B) → ack", single),
+      summarize(database, "push 1,000 changes (2 × 500) → ack", thousand),
+      summarize(database, "push → long-poll woken", wake),
+      summarize(database, "pull a page of 1,000 changes", pull)
+    ]
+  } finally {
+    await server.stop()
+  }
+}
+
+const main = async () => {
+  const rows: Array<Row> = []
+  const dataDir = await mkdtemp(path.join(tmpdir(), "quire-bench-"))
+  try {
+    rows.push(...(await benchDatabase("embedded", { DATA_DIR: dataDir })))
+  } finally {
+    await rm(dataDir, { recursive: true, force: true })
+  }
+  const adminUrl = process.env.TEST_DATABASE_URL
+  if (adminUrl) {
+    const name = `quire_bench_${Date.now()}`
+    const admin = new pg.Client({ connectionString: adminUrl })
+    await admin.connect()
+    await admin.query(`CREATE DATABASE ${name}`)
+    const url = new URL(adminUrl)
+    url.pathname = `/${name}`
+    const pgDataDir = await mkdtemp(path.join(tmpdir(), "quire-bench-"))
+    try {
+      rows.push(...(await benchDatabase("postgres", { DATA_DIR: pgDataDir, DATABASE_URL: url.toString() })))
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await admin.end()
+      await rm(pgDataDir, { recursive: true, force: true })
+    }
+  }
+  console.table(rows)
+  const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../bench-results")
+  await mkdir(outDir, { recursive: true })
+  const file = path.join(outDir, "server.json")
+  await writeFile(file, JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows }, null, 2))
+  console.log(`wrote ${file}`)
+}
+
+await main()
