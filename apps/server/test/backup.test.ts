@@ -77,7 +77,7 @@ describe.each(testDatabases())("backup and restore on $name", (database) => {
     ])
     const good: Uint8Array = (await request(base, "GET", `/workspaces/${ws.workspaceId}/backup`, { token: ws.masterToken })).body
     const tampered = good.slice()
-    tampered[tampered.length - 40] ^= 0xff
+    tampered[tampered.length - 40] = tampered[tampered.length - 40]! ^ 0xff
     const gapped = encodeBackup({
       headSeq: 3,
       snapshot: null,

@@ -62,7 +62,7 @@ describe("serving the web app and the API docs", () => {
   it("serves the OpenAPI document and its docs page", async () => {
     const spec = await fetch(`${server.url}/api/v1/openapi.json`)
     expect(spec.status).toBe(200)
-    const document = await spec.json()
+    const document = (await spec.json()) as { openapi: string; paths: Record<string, unknown> }
     expect(document.openapi).toMatch(/^3\./)
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(["/api/v1/health", "/api/v1/workspaces/{ws}/changes", "/api/v1/pair", "/api/v1/workspaces/restore"])

@@ -8,7 +8,7 @@ export interface Reply<T = any> {
 export interface RequestOptions {
   readonly token?: string
   readonly json?: unknown
-  readonly body?: BodyInit
+  readonly body?: string | Uint8Array
   readonly headers?: Record<string, string>
 }
 
