@@ -31,21 +31,21 @@ const positiveInt = (name: string, fallback: number) =>
     Config.withDefault(fallback)
   )
 
-const postgresUrl = Config.redacted("DATABASE_URL").pipe(
-  Config.validate({
-    message: "must be a postgres:// or postgresql:// URL",
-    validation: (url) => /^postgres(ql)?:\/\/.+/.test(Redacted.value(url))
-  }),
-  Config.option
+/** An optional secret-ish variable that, when set, must pass `valid`. */
+const optionalRedacted = (name: string, message: string, valid: (value: string) => boolean) =>
+  Config.option(Config.redacted(name)).pipe(
+    Config.mapOrFail((value) =>
+      Option.isSome(value) && !valid(Redacted.value(value.value))
+        ? Either.left(ConfigError.InvalidData([name], message))
+        : Either.right(value)
+    )
+  )
+
+const postgresUrl = optionalRedacted("DATABASE_URL", "must be a postgres:// or postgresql:// URL", (url) =>
+  /^postgres(ql)?:\/\/.+/.test(url)
 )
 
-const jwtSecret = Config.redacted("JWT_SECRET").pipe(
-  Config.validate({
-    message: "must be at least 32 characters",
-    validation: (secret) => Redacted.value(secret).length >= 32
-  }),
-  Config.option
-)
+const jwtSecret = optionalRedacted("JWT_SECRET", "must be at least 32 characters", (secret) => secret.length >= 32)
 
 /** `debug`, `info`, `warn`, `error`, `none` …, in any case; also Effect's names (`Warning`). */
 const logLevel = Config.string("LOG_LEVEL").pipe(
