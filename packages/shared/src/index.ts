@@ -1,3 +1,5 @@
 export * from "./api/index.js"
 export * from "./backup/index.js"
 export * from "./bytes/index.js"
+export * from "./crypto/index.js"
+export * from "./envelope/index.js"

@@ -1,3 +1,4 @@
 export * from "./ByteReader.js"
 export * from "./ByteWriter.js"
 export * from "./Uuid.js"
+export * from "./BufferSource.js"

@@ -1,0 +1,2 @@
+export * from "./BlobCipher.js"
+export * from "./WorkspaceKey.js"
