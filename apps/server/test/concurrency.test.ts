@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { testDatabases, type ProvisionedStore } from "./support/databases.js"
+import { describe, expect, it } from "vitest"
+import { testDatabases } from "./support/databases.js"
 import { createWorkspace, pairDevice, push, request, unb64 } from "./support/Http.js"
-import { startServer, type RunningServer } from "./support/TestServer.js"
+import { serverPerSuite } from "./support/TestServer.js"
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
 
 describe.each(testDatabases())("concurrent pushes on $name", (database) => {
-  let store: ProvisionedStore
-  let server: RunningServer
-
-  beforeAll(async () => {
-    store = await database.provision()
-    server = await startServer(store.env)
-  })
-  afterAll(async () => {
-    await server?.stop()
-    await store?.cleanup()
-  })
+  const server = serverPerSuite(database)
 
   it("100 concurrent pushes from 5 devices get seqs 1..100 with no gap and no duplicate", async () => {
     const base = server.url

@@ -2,24 +2,14 @@
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { QuireApi } from "@quire/shared"
 import { Effect } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { testDatabases, type ProvisionedStore } from "./support/databases.js"
-import { startServer, type RunningServer } from "./support/TestServer.js"
+import { describe, expect, it } from "vitest"
+import { testDatabases } from "./support/databases.js"
+import { serverPerSuite } from "./support/TestServer.js"
 
 const [database] = testDatabases()
 
 describe("the HttpApi contract from a client", () => {
-  let store: ProvisionedStore
-  let server: RunningServer
-
-  beforeAll(async () => {
-    store = await database!.provision()
-    server = await startServer(store.env)
-  })
-  afterAll(async () => {
-    await server?.stop()
-    await store?.cleanup()
-  })
+  const server = serverPerSuite(database!)
 
   const withToken = (token: string) =>
     HttpApiClient.make(QuireApi, {

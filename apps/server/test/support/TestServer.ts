@@ -7,8 +7,10 @@ import { spawn, type ChildProcess } from "node:child_process"
 import { createServer } from "node:net"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll } from "vitest"
 import type { AppConfigShape } from "../../src/config/AppConfig.js"
 import { startInProcess, type RunningServer } from "../../src/InProcessServer.js"
+import type { ProvisionedStore, TestDatabase } from "./databases.js"
 
 export type { RunningServer }
 
@@ -84,3 +86,26 @@ export const runServerExpectingFailure = (env: Record<string, string>) =>
     child.once("exit", (code) => resolve({ code, output }))
   })
 
+
+/**
+ * Provisions a fresh store and starts a server on it before the suite, and tears both down
+ * after. Read `.url` inside tests.
+ */
+export const serverPerSuite = (database: TestDatabase, env: Record<string, string> = {}) => {
+  let store: ProvisionedStore | undefined
+  let server: RunningServer | undefined
+  beforeAll(async () => {
+    store = await database.provision()
+    server = await startServer({ ...store.env, ...env })
+  })
+  afterAll(async () => {
+    await server?.stop()
+    await store?.cleanup()
+  })
+  return {
+    get url(): string {
+      if (!server) throw new Error("the suite's server is not started")
+      return server.url
+    }
+  }
+}
