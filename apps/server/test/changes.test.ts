@@ -64,6 +64,16 @@ describe.each(testDatabases())("the change log on $name", (database) => {
     ])
   })
 
+  it("refuses a push of more than 1,000 changes with 400 and stores none of them", async () => {
+    const ws = await createWorkspace(server.url)
+    const changes = Array.from({ length: 1001 }, (_, i) => ({ clientSeq: i + 1, text: "x" }))
+    const reply = await push(server.url, ws.workspaceId, ws.masterToken, changes)
+    expect(reply.status).toBe(400)
+    expect(reply.body._tag).toBe("HttpApiDecodeError")
+    const info = await request(server.url, "GET", `/workspaces/${ws.workspaceId}`, { token: ws.masterToken })
+    expect(info.body.headSeq).toBe(0)
+  })
+
   it("pages through the log with after and limit", async () => {
     const ws = await createWorkspace(server.url)
     const changes = Array.from({ length: 25 }, (_, i) => ({ clientSeq: i + 1, text: `change ${i + 1}` }))
