@@ -1,5 +1,4 @@
-/**
- * The note model's schema version. The Loro layout and typed accessors arrive with the client;
- * until then this package only pins the version documents will record.
- */
-export const currentSchemaVersion = 1
+export * from "./Note.js"
+export * from "./NoteDoc.js"
+export * from "./NoteLayout.js"
+export * from "./WorkspaceDoc.js"
