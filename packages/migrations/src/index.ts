@@ -1,11 +1,5 @@
-import { currentSchemaVersion } from "@quire/schema"
-
-/** One step of the ordered migration list; `up` edits a document in place. */
-export interface Migration<Doc> {
-  readonly version: number
-  readonly name: string
-  readonly up: (doc: Doc) => void
-}
-
-/** The version a fully migrated document reaches. */
-export const targetVersion = currentSchemaVersion
+export * from "./DeterministicChange.js"
+export * from "./Migration.js"
+export * from "./migrations.js"
+export * from "./runMigrations.js"
+export { splitContent } from "./steps/v3SplitContent.js"
