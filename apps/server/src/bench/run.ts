@@ -8,7 +8,7 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import pg from "pg"
-import { startInProcess } from "../InProcessServer.js"
+import { startInProcess } from "../testing/InProcessServer.js"
 
 interface Row {
   readonly database: string

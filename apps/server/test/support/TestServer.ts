@@ -1,15 +1,12 @@
 /**
  * Runs the real server for a test: in-process on a random loopback port (`startServer`), or
- * as a child process of the built `dist/main.js` (`spawnServer`) when a test needs to kill,
- * restart or multiply it.
+ * as a child process of the built `dist/main.js` (`spawnServer`, from src/testing) when a
+ * test needs to kill, restart or multiply it.
  */
-import { spawn, type ChildProcess } from "node:child_process"
-import { createServer } from "node:net"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll } from "vitest"
 import type { AppConfigShape } from "../../src/config/AppConfig.js"
-import { startInProcess, type RunningServer } from "../../src/InProcessServer.js"
+import { startInProcess, type RunningServer } from "../../src/testing/InProcessServer.js"
+export { freePort, runServerExpectingFailure, spawnServer, type SpawnedServer } from "../../src/testing/SpawnedServer.js"
 import type { ProvisionedStore, TestDatabase } from "./databases.js"
 
 export type { RunningServer }
@@ -19,73 +16,6 @@ export const testEnv = { RATE_LIMIT_PER_MINUTE: "100000", LOG_LEVEL: "warn" }
 
 export const startServer = (env: Record<string, string>, overrides: Partial<AppConfigShape> = {}): Promise<RunningServer> =>
   startInProcess({ ...testEnv, ...env }, overrides)
-
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer()
-    probe.once("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-
-const mainJs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/main.js")
-
-export interface SpawnedServer extends RunningServer {
-  readonly process: ChildProcess
-  /** Everything the process wrote, for assertions on logs and errors. */
-  readonly output: () => string
-  readonly exited: Promise<number | null>
-}
-
-/** Starts `node dist/main.js` with `env` and resolves once it logs that it is listening. */
-export const spawnServer = async (env: Record<string, string>): Promise<SpawnedServer> => {
-  const port = env.PORT ? Number(env.PORT) : await freePort()
-  const child = spawn(process.execPath, [mainJs], {
-    env: { ...process.env, ...testEnv, LOG_LEVEL: "info", ...env, PORT: String(port) },
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  let output = ""
-  child.stdout!.on("data", (chunk) => (output += chunk))
-  child.stderr!.on("data", (chunk) => (output += chunk))
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${output}`)), 30_000)
-    const onData = () => {
-      if (output.includes("Quire is listening")) {
-        clearTimeout(timer)
-        resolve()
-      }
-    }
-    child.stdout!.on("data", onData)
-    void exited.then((code) => {
-      clearTimeout(timer)
-      reject(new Error(`server exited with ${code} before listening:\n${output}`))
-    })
-  })
-  return {
-    url: `http://127.0.0.1:${port}`,
-    process: child,
-    output: () => output,
-    exited,
-    stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM")
-      await exited
-    }
-  }
-}
-
-/** Runs `node dist/main.js` expecting it to refuse to start; resolves with its exit code and output. */
-export const runServerExpectingFailure = (env: Record<string, string>) =>
-  new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, [mainJs], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
-    let output = ""
-    child.stdout.on("data", (chunk) => (output += chunk))
-    child.stderr.on("data", (chunk) => (output += chunk))
-    child.once("exit", (code) => resolve({ code, output }))
-  })
-
 
 /**
  * Provisions a fresh store and starts a server on it before the suite, and tears both down

@@ -4,8 +4,8 @@
  */
 import { HttpServer } from "@effect/platform"
 import { ConfigProvider, Context, Effect, Exit, Layer, Scope } from "effect"
-import { appConfig, type AppConfigShape } from "./config/AppConfig.js"
-import { serverLayer } from "./Server.js"
+import { appConfig, type AppConfigShape } from "../config/AppConfig.js"
+import { serverLayer } from "../Server.js"
 
 export interface RunningServer {
   readonly url: string

@@ -1,0 +1,2 @@
+export * from "./InProcessServer.js"
+export * from "./SpawnedServer.js"
