@@ -1,0 +1,84 @@
+/**
+ * A "device" for node tests: its own IndexedDB (fake-indexeddb), document store, repository
+ * and sync engine, talking to a real server over loopback.
+ */
+import { Either } from "effect"
+import { DocStore } from "../../src/data/DocStore.js"
+import { readMeta } from "../../src/data/Meta.js"
+import { NoteRepository } from "../../src/data/NoteRepository.js"
+import { QuireDb } from "../../src/data/QuireDb.js"
+import { makeSyncApi } from "../../src/sync/SyncApi.js"
+import { SyncEngine, type SyncOptions } from "../../src/sync/SyncEngine.js"
+import type { SyncStatus } from "../../src/sync/SyncStatus.js"
+import { createWorkspace, joinWorkspace, workspaceKeyOf } from "../../src/sync/Workspace.js"
+
+let counter = 0
+
+export interface Device {
+  readonly name: string
+  readonly db: QuireDb
+  readonly store: DocStore
+  readonly notes: NoteRepository
+  readonly engine: SyncEngine
+  readonly statuses: Array<SyncStatus>
+  readonly close: () => Promise<void>
+}
+
+const open = async (name: string, db: QuireDb, options: SyncOptions): Promise<Device> => {
+  const credentials = (await readMeta(db, "workspace"))!
+  const key = await workspaceKeyOf(credentials)
+  const store = new DocStore(db, key)
+  const engine = new SyncEngine(db, store, makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId), key, options)
+  const statuses: Array<SyncStatus> = []
+  engine.subscribe((status) => statuses.push(status))
+  return {
+    name,
+    db,
+    store,
+    notes: new NoteRepository(store),
+    engine,
+    statuses,
+    close: async () => {
+      await engine.stop()
+      db.close()
+    }
+  }
+}
+
+const freshDb = (name: string) => new QuireDb(`quire-test-${name}-${process.pid}-${++counter}`)
+
+export const createDevice = async (serverUrl: string, name = "laptop", options: SyncOptions = {}) => {
+  const db = freshDb(name)
+  const created = await createWorkspace(db, serverUrl, name)
+  if (Either.isLeft(created)) throw new Error(`create workspace: ${created.left.message}`)
+  return open(name, db, options)
+}
+
+export const joinDevice = async (link: string, name = "phone", options: SyncOptions = {}) => {
+  const db = freshDb(name)
+  const joined = await joinWorkspace(db, link, name)
+  if (Either.isLeft(joined)) throw new Error(`join workspace: ${joined.left.message}`)
+  return open(name, db, options)
+}
+
+/** Reopens a device's database as a new process would: nothing in memory survives. */
+export const reopenDevice = async (device: Device, options: SyncOptions = {}) => {
+  await device.engine.stop()
+  return open(device.name, device.db, options)
+}
+
+/** Polls until `check` passes or the time is up. */
+export const eventually = async (check: () => Promise<boolean> | boolean, timeoutMs = 20_000, what = "condition") => {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+/** All notes a device lists, as plain values sorted by id, for comparing devices. */
+export const notesOf = async (device: Device) => {
+  const rows = await device.db.notes.orderBy("id").toArray()
+  return Promise.all(rows.map((row) => device.notes.read(row.id)))
+}
