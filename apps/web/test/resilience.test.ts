@@ -1,0 +1,173 @@
+import { freePort, spawnServer, startInProcess, type RunningServer, type SpawnedServer } from "@quire/server/testing"
+import { readdir, readFile, mkdtemp, rm, stat } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { readMeta } from "../src/data/Meta.js"
+import { createDevice, eventually, joinDevice, notesOf, type Device } from "./support/Device.js"
+import { shareLinkFrom } from "./support/Pairing.js"
+
+const tempDir = () => mkdtemp(path.join(tmpdir(), "quire-web-"))
+
+const filesUnder = async (dir: string): Promise<Array<string>> => {
+  const out: Array<string> = []
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) out.push(...(await filesUnder(full)))
+    else out.push(full)
+  }
+  return out
+}
+
+describe("a device against a server that dies mid-push", () => {
+  let dataDir: string
+  let server: SpawnedServer | undefined
+  const devices: Array<Device> = []
+
+  beforeAll(async () => {
+    dataDir = await tempDir()
+  })
+  afterAll(async () => {
+    await Promise.all(devices.map((d) => d.close()))
+    await server?.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it("loses nothing and duplicates nothing when the server is killed and restarted", async () => {
+    const port = String(await freePort())
+    server = await spawnServer({ DATA_DIR: dataDir, PORT: port })
+    const laptop = await createDevice(server.url, "laptop", { batchMaxChanges: 50, backoff: { initialMs: 100, maxMs: 500 } })
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    devices.push(laptop, phone)
+    const ids: Array<string> = []
+    for (let i = 0; i < 40; i++) ids.push(await laptop.notes.create({ title: `survivor ${i}`, body: `body ${i}` }))
+    for (let i = 0; i < 360; i++) await laptop.notes.setBody(ids[i % 40]!, `body ${i}`)
+
+    laptop.engine.start()
+    // Kill the server as soon as the first batches are acknowledged, with more still in flight.
+    await eventually(async () => (await laptop.db.outbox.count()) < 400, 20_000, "a first acknowledged batch")
+    server.process.kill("SIGKILL")
+    await server.exited
+    await eventually(() => laptop.engine.current.state === "offline", 20_000, "the laptop to notice")
+    expect(laptop.engine.current.lastError?.kind).toBe("network")
+    expect(laptop.engine.current.pending).toBeGreaterThan(0)
+
+    server = await spawnServer({ DATA_DIR: dataDir, PORT: port })
+    laptop.engine.kick()
+    await eventually(async () => (await laptop.db.outbox.count()) === 0 && laptop.engine.current.state === "idle", 30_000, "the outbox to drain")
+
+    const info = await fetch(`${server.url}/api/v1/workspaces/${(await readMeta(laptop.db, "workspace"))!.workspaceId}`, {
+      headers: { authorization: `Bearer ${(await readMeta(laptop.db, "workspace"))!.token}` }
+    }).then((r) => r.json() as Promise<{ headSeq: number }>)
+    // Exactly one seq per local change: nothing stored twice, nothing missing.
+    expect(info.headSeq).toBe(400)
+
+    await phone.engine.syncOnce()
+    expect(await notesOf(phone)).toEqual(await notesOf(laptop))
+    expect((await phone.notes.read(ids[39]!))?.body).toBe("body 359")
+  })
+})
+
+describe("devices over time", () => {
+  let server: RunningServer
+  let dataDir: string
+  const devices: Array<Device> = []
+
+  beforeAll(async () => {
+    dataDir = await tempDir()
+    server = await startInProcess({ DATA_DIR: dataDir, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000" })
+  })
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((device) => device.close()))
+  })
+  afterAll(async () => {
+    await server?.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it("a revoked device stops with a clear auth error and keeps its notes", async () => {
+    const laptop = await createDevice(server.url, "laptop")
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    devices.push(laptop, phone)
+    const id = await laptop.notes.create({ title: "shared", body: "before revoke" })
+    await laptop.engine.syncOnce()
+    await phone.engine.syncOnce()
+    await phone.notes.setBody(id, "written after being removed")
+
+    const credentials = (await readMeta(laptop.db, "workspace"))!
+    const auth = { authorization: `Bearer ${credentials.token}` }
+    const listed = (await fetch(`${server.url}/api/v1/workspaces/${credentials.workspaceId}/devices`, { headers: auth }).then((r) =>
+      r.json()
+    )) as { devices: Array<{ tokenId: string; role: string }> }
+    const phoneToken = listed.devices.find((d) => d.role === "device")!.tokenId
+    await fetch(`${server.url}/api/v1/workspaces/${credentials.workspaceId}/devices/${phoneToken}`, { method: "DELETE", headers: auth })
+
+    phone.engine.start()
+    await eventually(() => phone.engine.current.state === "error", 10_000, "the phone to stop")
+    expect(phone.engine.current.lastError).toMatchObject({ kind: "auth", tag: "TokenRevoked" })
+    expect(phone.engine.current.lastError?.message).toMatch(/removed/)
+    expect(phone.engine.current.pending).toBe(1)
+    // Its data stays, including the edit the server never got.
+    expect((await phone.notes.read(id))?.body).toBe("written after being removed")
+    expect(await phone.db.outbox.count()).toBe(1)
+  })
+
+  it("a device paired after compaction gets the snapshot and the tail, with progress, and converges", async () => {
+    const laptop = await createDevice(server.url, "laptop", { compactAfter: 50 })
+    devices.push(laptop)
+    const ids: Array<string> = []
+    for (let i = 0; i < 30; i++) ids.push(await laptop.notes.create({ title: `n${i}`, tags: ["old"] }))
+    for (let i = 0; i < 40; i++) await laptop.notes.setBody(ids[i % 30]!, `v${i}`)
+    await laptop.engine.syncOnce()
+    const credentials = (await readMeta(laptop.db, "workspace"))!
+    const info = async () =>
+      (await fetch(`${server.url}/api/v1/workspaces/${credentials.workspaceId}`, {
+        headers: { authorization: `Bearer ${credentials.token}` }
+      }).then((r) => r.json())) as { headSeq: number; snapshotSeq: number }
+    expect(await info()).toMatchObject({ headSeq: 70, snapshotSeq: 70 })
+
+    for (let i = 0; i < 12; i++) await laptop.notes.setTitle(ids[i]!, `after snapshot ${i}`)
+    await laptop.engine.syncOnce()
+    expect(await info()).toMatchObject({ headSeq: 82, snapshotSeq: 70 })
+
+    const tablet = await joinDevice(await shareLinkFrom(laptop), "tablet", { pageSize: 5 })
+    devices.push(tablet)
+    await tablet.engine.syncOnce()
+    expect(await notesOf(tablet)).toEqual(await notesOf(laptop))
+    expect((await tablet.notes.read(ids[11]!))?.title).toBe("after snapshot 11")
+    const progress = tablet.statuses.flatMap((s) => (s.progress ? [s.progress] : []))
+    expect(progress.length).toBeGreaterThan(0)
+    expect(progress.every((p) => p.total === 82 && p.done > 0 && p.done < 82)).toBe(true)
+    expect(tablet.engine.current).toMatchObject({ cursor: 82, progress: null, state: "idle" })
+  })
+
+  it("the server holds no plaintext: not in any blob, not in its database files", async () => {
+    const laptop = await createDevice(server.url, "laptop")
+    devices.push(laptop)
+    const title = "Zanzibar-secret-7431"
+    const id = await laptop.notes.create({ title, body: `${title} in the body too`, tags: [title] })
+    await laptop.notes.setTitle(id, `${title}!`)
+    await laptop.engine.syncOnce()
+
+    const credentials = (await readMeta(laptop.db, "workspace"))!
+    const backup = new Uint8Array(
+      await fetch(`${server.url}/api/v1/workspaces/${credentials.workspaceId}/backup`, {
+        headers: { authorization: `Bearer ${credentials.token}` }
+      }).then((r) => r.arrayBuffer())
+    )
+    expect(backup.length).toBeGreaterThan(100)
+    const needle = Buffer.from(title)
+    expect(Buffer.from(backup).includes(needle)).toBe(false)
+    expect(Buffer.from(backup).includes(Buffer.from(title, "utf16le"))).toBe(false)
+
+    let scanned = 0
+    for (const file of await filesUnder(path.join(dataDir, "pg"))) {
+      if ((await stat(file)).size > 64 * 1024 * 1024) continue
+      scanned += 1
+      expect((await readFile(file)).includes(needle), file).toBe(false)
+    }
+    expect(scanned).toBeGreaterThan(10)
+    // While on the device the note is plain, as it should be.
+    expect((await laptop.notes.read(id))?.title).toBe(`${title}!`)
+  })
+})
