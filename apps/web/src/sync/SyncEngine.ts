@@ -75,7 +75,9 @@ export class SyncEngine {
   }
 
   private publish(patch: Partial<SyncStatus>) {
-    this.status = { ...this.status, ...patch }
+    const next = { ...this.status, ...patch }
+    // Never "idle" while something waits to be pushed.
+    this.status = next.state === "idle" && next.pending > 0 ? { ...next, state: "syncing" } : next
     for (const listener of this.listeners) listener(this.status)
   }
 
@@ -93,6 +95,7 @@ export class SyncEngine {
   kick(): void {
     this.waitAbort?.abort()
     this.wake?.()
+    void this.refreshPending()
   }
 
   /** One full round: push everything, pull everything, compact if due. */

@@ -1,0 +1,109 @@
+/** The sync engine's own rules: batch sizes, unreadable blobs kept aside, honest status. */
+import { startInProcess, type RunningServer } from "@quire/server/testing"
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { readMeta } from "../src/data/Meta.js"
+import { makeSyncApi, type SyncApi } from "../src/sync/SyncApi.js"
+import { SyncEngine } from "../src/sync/SyncEngine.js"
+import { workspaceKeyOf } from "../src/sync/Workspace.js"
+import { createDevice, eventually, joinDevice, notesOf, type Device } from "./support/Device.js"
+import { shareLinkFrom } from "./support/Pairing.js"
+
+describe("the sync engine", () => {
+  let server: RunningServer
+  let dataDir: string
+  const devices: Array<Device> = []
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "quire-web-"))
+    server = await startInProcess({ DATA_DIR: dataDir, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000" })
+  })
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((device) => device.close()))
+  })
+  afterAll(async () => {
+    await server?.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  /** The real API, with every push's size written down. */
+  const recordingPushes = (api: SyncApi, sizes: Array<{ changes: number; bytes: number }>): SyncApi => ({
+    ...api,
+    push: (changes) => {
+      sizes.push({ changes: changes.length, bytes: changes.reduce((sum, c) => sum + c.data.length, 0) })
+      return api.push(changes)
+    }
+  })
+
+  const engineWith = async (device: Device, sizes: Array<{ changes: number; bytes: number }>) => {
+    const credentials = (await readMeta(device.db, "workspace"))!
+    const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
+    return new SyncEngine(device.db, device.store, recordingPushes(api, sizes), await workspaceKeyOf(credentials))
+  }
+
+  it("pushes at most 500 changes per request", async () => {
+    const laptop = await createDevice(server.url)
+    devices.push(laptop)
+    const id = await laptop.notes.create({ title: "counter" })
+    for (let i = 0; i < 1100; i++) await laptop.notes.setBody(id, String(i))
+    const sizes: Array<{ changes: number; bytes: number }> = []
+    await (await engineWith(laptop, sizes)).syncOnce()
+    expect(sizes.map((s) => s.changes)).toEqual([500, 500, 101])
+    expect(await laptop.db.outbox.count()).toBe(0)
+  })
+
+  it("pushes at most 1 MiB per request", async () => {
+    const laptop = await createDevice(server.url)
+    devices.push(laptop)
+    const big = "x".repeat(300 * 1024)
+    for (let i = 0; i < 7; i++) await laptop.notes.create({ title: `big ${i}`, body: `${i}${big}` })
+    const sizes: Array<{ changes: number; bytes: number }> = []
+    await (await engineWith(laptop, sizes)).syncOnce()
+    expect(sizes.length).toBeGreaterThanOrEqual(3)
+    expect(sizes.every((s) => s.bytes <= 1024 * 1024)).toBe(true)
+    expect(sizes.reduce((sum, s) => sum + s.changes, 0)).toBe(7)
+  })
+
+  it("keeps an unreadable blob aside and goes on syncing everything else", async () => {
+    const laptop = await createDevice(server.url)
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    devices.push(laptop, phone)
+    await laptop.notes.create({ title: "readable before" })
+    await laptop.engine.syncOnce()
+    // A device with a broken key writes garbage into the log.
+    const credentials = (await readMeta(laptop.db, "workspace"))!
+    const garbage = Buffer.from("definitely not a sealed envelope").toString("base64")
+    await fetch(`${server.url}/api/v1/workspaces/${credentials.workspaceId}/changes`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${credentials.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ changes: [{ clientSeq: 999_999, data: garbage }] })
+    })
+    await laptop.notes.create({ title: "readable after" })
+    await laptop.engine.syncOnce()
+
+    await phone.engine.syncOnce()
+    expect(phone.engine.current).toMatchObject({ state: "idle", cursor: 3 })
+    const kept = await phone.db.quarantine.toArray()
+    expect(kept).toHaveLength(1)
+    expect(kept[0]).toMatchObject({ seq: 2 })
+    expect(Buffer.from(kept[0]!.data).toString()).toBe("definitely not a sealed envelope")
+    expect((await notesOf(phone)).map((n) => n?.title).sort()).toEqual(["readable after", "readable before"])
+  })
+
+  it("reports pending changes and bytes honestly, never idle while any wait", async () => {
+    const laptop = await createDevice(server.url)
+    devices.push(laptop)
+    await laptop.notes.create({ title: "one" })
+    await laptop.notes.create({ title: "two" })
+    laptop.engine.kick()
+    await eventually(() => laptop.engine.current.pending === 2, 5_000, "the pending count")
+    expect(laptop.engine.current.state).toBe("syncing")
+    expect(laptop.engine.current.pendingBytes).toBe((await laptop.db.outbox.toArray()).reduce((sum, e) => sum + e.blob.length, 0))
+    await laptop.engine.syncOnce()
+    expect(laptop.engine.current).toMatchObject({ state: "idle", pending: 0, pendingBytes: 0, lastError: null, cursor: 2 })
+    expect(laptop.engine.current.lastSyncedAt).toBeGreaterThan(Date.now() - 60_000)
+    expect(laptop.statuses.every((s) => s.state !== "idle" || s.pending === 0)).toBe(true)
+  })
+})

@@ -1,0 +1,129 @@
+/** The device-side store alone: durability of edits, two tabs on one database, migrations, bad blobs, leaving. */
+import { v1Note } from "@quire/migrations/fixtures"
+import { decodeEnvelope, exportWorkspaceKey, generateWorkspaceKey, openBlob } from "@quire/shared"
+import { Effect, Either } from "effect"
+import { LoroDoc } from "loro-crdt"
+import { describe, expect, it } from "vitest"
+import { DocStore } from "../src/data/DocStore.js"
+import { NoteRepository } from "../src/data/NoteRepository.js"
+import { QuireDb } from "../src/data/QuireDb.js"
+import { leaveWorkspace } from "../src/sync/Workspace.js"
+import { parseShareLink, formatShareLink } from "../src/sync/ShareLink.js"
+
+let counter = 0
+const setup = async () => {
+  const db = new QuireDb(`quire-local-${process.pid}-${++counter}`)
+  const key = await Effect.runPromise(generateWorkspaceKey)
+  const store = new DocStore(db, key)
+  return { db, key, store, notes: new NoteRepository(store) }
+}
+
+const outboxEntries = async (db: QuireDb, key: CryptoKey) =>
+  Promise.all(
+    (await db.outbox.orderBy("clientSeq").toArray()).map(async (entry) =>
+      Either.getOrThrow(decodeEnvelope(await Effect.runPromise(openBlob(key, entry.blob))))
+    )
+  )
+
+describe("the local store", () => {
+  it("writes the document, the list row and an encrypted outbox entry for every edit", async () => {
+    const { db, key, notes } = await setup()
+    const id = await notes.create({ title: "Plan", body: "first line\nsecond line", tags: ["work"] })
+    await notes.setPinned(id, true)
+    expect(await db.docs.count()).toBe(1)
+    expect(await db.notes.get(id)).toMatchObject({ title: "Plan", preview: "first line second line", tags: ["work"], pinned: 1, trashed: 0 })
+    const outbox = await db.outbox.toArray()
+    expect(outbox.map((e) => e.clientSeq)).toEqual([1, 2])
+    expect(Buffer.from(outbox[0]!.blob).includes(Buffer.from("Plan"))).toBe(false)
+    const envelopes = await outboxEntries(db, key)
+    expect(envelopes.map((entries) => entries.map((e) => e.docId))).toEqual([[id], [id]])
+  })
+
+  it("an edit is durable once it resolves: a fresh store on the same database reads it", async () => {
+    const { db, key, notes } = await setup()
+    const id = await notes.create({ title: "durable" })
+    await notes.setBody(id, "kept")
+    const reopened = new NoteRepository(new DocStore(new QuireDb(db.name), key))
+    expect(await reopened.read(id)).toMatchObject({ title: "durable", body: "kept" })
+  })
+
+  it("two tabs editing one note through their own stores never overwrite each other", async () => {
+    const { db, key, notes: tabA } = await setup()
+    const tabB = new NoteRepository(new DocStore(db, key))
+    const id = await tabA.create({ title: "shared", body: "" })
+    expect((await tabB.read(id))?.title).toBe("shared")
+    await tabA.setBody(id, "from tab A")
+    await tabB.setTitle(id, "renamed in tab B")
+    await tabA.setTags(id, ["a"])
+    const fresh = new NoteRepository(new DocStore(db, key))
+    expect(await fresh.read(id)).toMatchObject({ title: "renamed in tab B", body: "from tab A", tags: ["a"] })
+    expect(await db.outbox.count()).toBe(4)
+  })
+
+  it("trash, restore and delete forever move the note between lists", async () => {
+    const { db, notes } = await setup()
+    const id = await notes.create({ title: "doomed" })
+    await notes.trash(id)
+    expect((await db.notes.get(id))?.trashed).toBe(1)
+    await notes.restore(id)
+    expect((await db.notes.get(id))?.trashed).toBe(0)
+    await notes.deleteForever(id)
+    expect(await db.notes.get(id)).toBeUndefined()
+    expect((await notes.read(id))?.deleted).toBe(true)
+  })
+
+  it("migrates a v1 note that arrives from an old device, keeps a pre-migration copy, and queues the migration to sync", async () => {
+    const { db, key, store, notes } = await setup()
+    const old = v1Note({ content: "Old title\nold body", tags: "x, y" })
+    await store.applyRemote([{ docId: "legacy", bytes: old.export({ mode: "snapshot" }) }])
+    expect(await notes.read("legacy")).toMatchObject({ title: "Old title", body: "old body", tags: ["x", "y"], schemaVersion: 3 })
+    expect(await db.notes.get("legacy")).toMatchObject({ title: "Old title", preview: "old body" })
+    expect(await db.docBackups.where("docId").equals("legacy").count()).toBe(1)
+    const queued = await outboxEntries(db, key)
+    expect(queued.flat().map((e) => e.docId)).toEqual(["legacy"])
+    // The queued change, applied to the old device's copy, gives it the migrated note.
+    old.import(queued[0]![0]!.bytes)
+    expect(old.toJSON().note).toMatchObject({ title: "Old title", schemaVersion: 3 })
+  })
+
+  it("keeps a note from a newer app read-only with a clear reason, and refuses edits to it", async () => {
+    const { db, store, notes } = await setup()
+    const future = new LoroDoc()
+    future.getMap("note").set("schemaVersion", 9)
+    future.getMap("note").ensureMergeableText("title").insert(0, "from the future")
+    future.commit()
+    await store.applyRemote([{ docId: "future", bytes: future.export({ mode: "snapshot" }) }])
+    expect(await db.notes.get("future")).toMatchObject({ title: "from the future" })
+    expect((await db.notes.get("future"))?.readOnlyReason).toMatch(/newer version of Quire/)
+    await expect(notes.setTitle("future", "overwrite")).rejects.toThrow(/Update the app/)
+    expect((await notes.read("future"))?.title).toBe("from the future")
+    expect(await db.outbox.count()).toBe(0)
+  })
+
+  it("leaving refuses while changes are unsynced, unless forced", async () => {
+    const { db, notes } = await setup()
+    await notes.create({ title: "unsynced" })
+    expect(await leaveWorkspace(db)).toEqual({ left: false, unsynced: 1 })
+    expect(await db.notes.count()).toBe(1)
+    expect(await leaveWorkspace(db, { force: true })).toEqual({ left: true })
+    expect(await db.notes.count()).toBe(0)
+    expect(await db.outbox.count()).toBe(0)
+  })
+})
+
+describe("share links", () => {
+  it("round-trip with everything secret in the fragment", async () => {
+    const key = await Effect.runPromise(Effect.flatMap(generateWorkspaceKey, exportWorkspaceKey))
+    const link = formatShareLink({ serverUrl: "https://quire.example/", workspaceId: "ws-1", code: "c0de", key })
+    expect(link.startsWith("https://quire.example/pair#")).toBe(true)
+    expect(new URL(link).search).toBe("")
+    expect(parseShareLink(link)).toEqual({ serverUrl: "https://quire.example", workspaceId: "ws-1", code: "c0de", key })
+  })
+
+  it("name what is wrong with a bad link", () => {
+    expect(parseShareLink("hello")).toBe("not a link")
+    expect(parseShareLink("https://x.example/pair#code=1&key=2")).toBe("missing workspace")
+    expect(parseShareLink("https://x.example/pair#ws=1&key=2")).toBe("missing code")
+    expect(parseShareLink("https://x.example/pair#ws=1&code=2")).toBe("missing key")
+  })
+})
