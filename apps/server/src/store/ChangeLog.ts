@@ -5,7 +5,7 @@
  */
 import { QuotaExceeded, SnapshotConflict, type Caller } from "@quire/shared"
 import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
 import { Notifier, notifyChannel } from "../notify/Notifier.js"
 import { Database, type Tx } from "./Database.js"
@@ -36,7 +36,9 @@ export const quotaExceeded = (quotaBytes: number, bytesUsed: number) =>
 
 export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/ChangeLog", {
   effect: Effect.gen(function* () {
-    const { query, transaction } = yield* Database
+    const { query, transaction, listenConfig } = yield* Database
+    // Other processes can only be listening on a real Postgres; the embedded one has just us.
+    const notifyOtherProcesses = Option.isSome(listenConfig)
     const { workspaceQuotaBytes } = yield* AppConfig
     const notifier = yield* Notifier
 
@@ -70,7 +72,9 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
               .update(workspaces)
               .set({ headSeq, bytesUsed: workspace.bytesUsed + addedBytes })
               .where(eq(workspaces.id, caller.workspaceId))
-            await tx.execute(sql`SELECT pg_notify(${notifyChannel}, ${`${caller.workspaceId}:${headSeq}`})`)
+            if (notifyOtherProcesses) {
+              await tx.execute(sql`SELECT pg_notify(${notifyChannel}, ${`${caller.workspaceId}:${headSeq}`})`)
+            }
           }
           const results = incoming.map((change) => ({ clientSeq: change.clientSeq, seq: seqOf.get(change.clientSeq)! }))
           return { results, headSeq, stored: rows.length }

@@ -24,7 +24,8 @@ const run = <A, E>(effect: Effect.Effect<A, E>, signal?: AbortSignal): Promise<R
   )
 
 export const makeSyncApi = (serverUrl: string, token: string, workspaceId: string) => {
-  const client: Effect.Effect<Client> = makeClient(serverUrl, token)
+  // Built once: deriving the client from the contract is far slower than a request on loopback.
+  const client: Effect.Effect<Client> = Effect.succeed(Effect.runSync(makeClient(serverUrl, token)))
   const path = { ws: workspaceId }
   const call = <A, E>(f: (client: Client) => Effect.Effect<A, E>, signal?: AbortSignal) =>
     run(Effect.flatMap(client, f), signal)

@@ -44,6 +44,7 @@ export class SyncEngine {
   private wake: (() => void) | undefined
   private waitAbort: AbortController | undefined
   private loop: Promise<void> | undefined
+  private knownSnapshotSeq = 0
   private readonly backoff
   private readonly options: Required<Omit<SyncOptions, "backoff">>
 
@@ -158,12 +159,16 @@ export class SyncEngine {
 
   private async compactIfDue(): Promise<void> {
     const cursor = (await readMeta(this.db, "cursor")) ?? 0
+    // Ask the server only once enough changes could have piled up since the snapshot last seen.
+    if (cursor - this.knownSnapshotSeq <= this.options.compactAfter) return
     const info = unwrap(await this.api.info())
+    this.knownSnapshotSeq = info.snapshotSeq
     if (cursor - info.snapshotSeq <= this.options.compactAfter) return
     const snapshots = await this.store.allSnapshots()
     if (snapshots.length === 0) return
     const blob = await Effect.runPromise(sealBlob(this.key, encodeEnvelope(snapshots)))
     const result = await this.api.putSnapshot(cursor, blob)
+    if (Either.isRight(result)) this.knownSnapshotSeq = result.right.snapshotSeq
     // Another device compacted first: fine, the next round looks again.
     if (Either.isLeft(result) && result.left.tag !== "SnapshotConflict") throw new RoundFailed(result.left)
   }

@@ -1,0 +1,92 @@
+/**
+ * Client benchmark, in node with fake-indexeddb against the real server over loopback:
+ * local edit → durable, edit on one device → visible on another, and 1,000 pending edits
+ * pushed and acknowledged. Prints a table and writes bench-results/client.json.
+ */
+import { startInProcess } from "@quire/server/testing"
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { it } from "vitest"
+import { createDevice, joinDevice } from "../test/support/Device.js"
+import { shareLinkFrom } from "../test/support/Pairing.js"
+
+interface Row {
+  readonly measure: string
+  readonly p50Ms: number
+  readonly p95Ms: number
+  readonly runs: number
+  readonly target: string
+}
+
+const percentile = (samples: ReadonlyArray<number>, p: number) => {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2))
+}
+
+const row = (measure: string, samples: ReadonlyArray<number>, target: string): Row => ({
+  measure,
+  p50Ms: percentile(samples, 50),
+  p95Ms: percentile(samples, 95),
+  runs: samples.length,
+  target
+})
+
+it("measures the client", async () => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "quire-bench-"))
+  const server = await startInProcess({ DATA_DIR: dataDir, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000" })
+  const rows: Array<Row> = []
+  try {
+    const laptop = await createDevice(server.url, "laptop")
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+
+    // Local edit → durable: the promise resolves after the one transaction commits.
+    const id = await laptop.notes.create({ title: "bench", body: "" })
+    const durable: Array<number> = []
+    for (let i = 0; i < 520; i++) {
+      const started = performance.now()
+      await laptop.notes.setBody(id, `line ${i}\n`.repeat(1 + (i % 20)))
+      if (i >= 20) durable.push(performance.now() - started)
+    }
+    rows.push(row("local edit → durable", durable, "p95 ≤ 5 ms"))
+
+    // 1,000 pending edits → all acknowledged by the server.
+    const pushIds: Array<string> = []
+    for (let i = 0; i < 50; i++) pushIds.push(await laptop.notes.create({ title: `push ${i}` }))
+    await laptop.engine.syncOnce()
+    await phone.engine.syncOnce()
+    const pushTimes: Array<number> = []
+    for (let run = 0; run < 3; run++) {
+      for (let i = 0; i < 1000; i++) await laptop.notes.setBody(pushIds[i % 50]!, `run ${run} edit ${i}`)
+      const started = performance.now()
+      await laptop.engine.syncOnce()
+      pushTimes.push(performance.now() - started)
+    }
+    rows.push(row("1,000 pending edits → acknowledged", pushTimes, "≤ 1,000 ms"))
+    await phone.engine.syncOnce()
+
+    // Edit on the laptop → visible in the phone's note list, both engines running.
+    laptop.engine.start()
+    phone.engine.start()
+    const visible: Array<number> = []
+    for (let i = 0; i < 60; i++) {
+      const title = `visible ${i}`
+      const started = performance.now()
+      await laptop.notes.setTitle(id, title)
+      laptop.engine.kick()
+      while ((await phone.db.notes.get(id))?.title !== title) await new Promise((resolve) => setTimeout(resolve, 1))
+      if (i >= 10) visible.push(performance.now() - started)
+    }
+    rows.push(row("edit → visible on another device", visible, "p95 ≤ 100 ms"))
+    await laptop.close()
+    await phone.close()
+  } finally {
+    await server.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+  console.table(rows)
+  const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../bench-results")
+  await mkdir(outDir, { recursive: true })
+  await writeFile(path.join(outDir, "client.json"), JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows }, null, 2))
+})
