@@ -6,14 +6,12 @@
  * - network: the server cannot be reached (offline); retried with backoff.
  * - server: the server failed; retried with backoff.
  */
-export type SyncErrorKind = "auth" | "quota" | "version" | "network" | "server"
+import type { SyncErrorData, SyncErrorKind as SyncErrorKindSchema } from "./SyncStatus.js"
 
-export interface SyncError {
-  readonly kind: SyncErrorKind
-  readonly message: string
-  /** The server's error tag, when it sent one. */
-  readonly tag?: string
-}
+export type SyncErrorKind = typeof SyncErrorKindSchema.Type
+
+/** Plain data (it crosses to every tab); `tag` is the server's error tag, when it sent one. */
+export type SyncError = typeof SyncErrorData.Type
 
 /** Whether trying again later can help without the person doing anything. */
 export const isRetryable = (error: SyncError) => error.kind === "network" || error.kind === "server"

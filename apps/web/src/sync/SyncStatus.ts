@@ -1,21 +1,31 @@
 /** What every tab shows about sync. Honest: never "idle" while anything is pending or failing. */
-import type { SyncError } from "./SyncError.js"
+import { Schema } from "effect"
 
-export type SyncState = "idle" | "syncing" | "offline" | "error"
+export const SyncErrorKind = Schema.Literal("auth", "quota", "version", "network", "server")
 
-export interface SyncStatus {
-  readonly state: SyncState
+export const SyncErrorData = Schema.Struct({
+  kind: SyncErrorKind,
+  message: Schema.String,
+  tag: Schema.optional(Schema.String)
+})
+
+export const SyncState = Schema.Literal("idle", "syncing", "offline", "error")
+export type SyncState = typeof SyncState.Type
+
+export const SyncStatus = Schema.Struct({
+  state: SyncState,
   /** Changes on this device the server has not acknowledged yet, and their bytes. */
-  readonly pending: number
-  readonly pendingBytes: number
+  pending: Schema.Number,
+  pendingBytes: Schema.Number,
   /** When the device last finished a full push and pull. */
-  readonly lastSyncedAt: number | null
+  lastSyncedAt: Schema.NullOr(Schema.Number),
   /** The last server seq this device imported. */
-  readonly cursor: number
-  readonly lastError: SyncError | null
+  cursor: Schema.Number,
+  lastError: Schema.NullOr(SyncErrorData),
   /** Set while pulling: seqs done of the total to reach the server's head. */
-  readonly progress: { readonly done: number; readonly total: number } | null
-}
+  progress: Schema.NullOr(Schema.Struct({ done: Schema.Number, total: Schema.Number }))
+})
+export type SyncStatus = typeof SyncStatus.Type
 
 export const initialStatus: SyncStatus = {
   state: "idle",

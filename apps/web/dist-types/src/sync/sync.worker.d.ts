@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=sync.worker.d.ts.map
