@@ -1,0 +1,26 @@
+/** Typed records in the `meta` table. */
+import type { Role } from "@quire/shared";
+import type { QuireDb } from "./QuireDb.js";
+export interface WorkspaceCredentials {
+    readonly workspaceId: string;
+    readonly deviceId: string;
+    readonly token: string;
+    readonly role: Role;
+    /** The workspace key, base64url. It never leaves the device except in a share link or recovery kit. */
+    readonly workspaceKey: string;
+    readonly serverUrl: string;
+}
+interface MetaRecords {
+    readonly workspace: WorkspaceCredentials;
+    /** The last server seq imported into `docs`. */
+    readonly cursor: number;
+    /** Written once when the database is set up; its absence later means the browser evicted the data. */
+    readonly sentinel: {
+        readonly createdAt: number;
+    };
+}
+export type MetaKey = keyof MetaRecords;
+export declare const readMeta: <K extends MetaKey>(db: QuireDb, key: K) => Promise<MetaRecords[K] | undefined>;
+export declare const writeMeta: <K extends MetaKey>(db: QuireDb, key: K, value: MetaRecords[K]) => import("dexie").PromiseExtended<string>;
+export {};
+//# sourceMappingURL=Meta.d.ts.map

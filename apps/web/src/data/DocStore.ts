@@ -1,0 +1,199 @@
+/**
+ * The Loro documents of one workspace in one context (a tab, or the sync worker), kept in
+ * memory and persisted to `docs` and `notes`.
+ *
+ * Two rules keep every write safe:
+ * - Within a context, writers take turns (`exclusive`), so a local edit and a remote import
+ *   never interleave on the same in-memory document.
+ * - Across contexts, each write first compares the stored version with the one this context
+ *   last saw; if another context wrote since, its snapshot is merged in before writing.
+ *   Nothing another tab or the worker saved can be overwritten.
+ */
+import { migrateNote, latestVersion } from "@quire/migrations"
+import { readNote, schemaVersionOf, workspaceDocId } from "@quire/schema"
+import { encodeEnvelope, sealBlob, type EnvelopeEntry } from "@quire/shared"
+import { Effect, Either } from "effect"
+import { LoroDoc } from "loro-crdt"
+import { noteRowOf } from "./NoteIndex.js"
+import type { QuireDb } from "./QuireDb.js"
+
+interface Entry {
+  readonly doc: LoroDoc
+  /** The version of the stored row this context last read or wrote; `undefined` if none was stored. */
+  storedVersion: Uint8Array | undefined
+}
+
+/** The note cannot be edited on this device: a newer app wrote it. */
+export class NoteReadOnly extends Error {
+  override readonly name = "NoteReadOnly"
+}
+
+const sameBytes = (a: Uint8Array | undefined, b: Uint8Array | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]))
+
+const readOnlyReasonOf = (doc: LoroDoc): string | undefined => {
+  const version = schemaVersionOf(doc)
+  return version > latestVersion
+    ? `Saved by a newer version of Quire (format ${version}; this app reads up to ${latestVersion}). Update the app to edit this note.`
+    : undefined
+}
+
+export class DocStore {
+  private readonly cache = new Map<string, Entry>()
+  private turn: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    readonly db: QuireDb,
+    private readonly key: CryptoKey,
+    readonly clock: () => number = Date.now
+  ) {}
+
+  /** Runs `task` after every earlier task of this store. */
+  exclusive<A>(task: () => Promise<A>): Promise<A> {
+    const run = this.turn.then(task, task)
+    this.turn = run.catch(() => undefined)
+    return run
+  }
+
+  /** The document as this context holds it, loading it from the database once. */
+  private async entry(id: string): Promise<Entry> {
+    const cached = this.cache.get(id)
+    if (cached) return cached
+    const row = await this.db.docs.get(id)
+    const entry: Entry = row
+      ? { doc: LoroDoc.fromSnapshot(row.snapshot), storedVersion: row.version }
+      : { doc: new LoroDoc(), storedVersion: undefined }
+    this.cache.set(id, entry)
+    return entry
+  }
+
+  /** Inside a transaction: merges in whatever another context stored since this one looked. */
+  private async catchUp(id: string, entry: Entry): Promise<void> {
+    const row = await this.db.docs.get(id)
+    if (row && !sameBytes(row.version, entry.storedVersion)) entry.doc.import(row.snapshot)
+  }
+
+  /** Inside a transaction: stores the document and its list row. */
+  private async persist(id: string, entry: Entry): Promise<void> {
+    const version = entry.doc.oplogVersion().encode()
+    const readOnlyReason = readOnlyReasonOf(entry.doc)
+    await this.db.docs.put({
+      id,
+      snapshot: entry.doc.export({ mode: "snapshot" }),
+      version,
+      schemaVersion: schemaVersionOf(entry.doc),
+      ...(readOnlyReason === undefined ? {} : { readOnlyReason })
+    })
+    entry.storedVersion = version
+    if (id === workspaceDocId) return
+    const row = noteRowOf(readNote(id, entry.doc), readOnlyReason)
+    if (row) await this.db.notes.put(row)
+    else await this.db.notes.delete(id)
+  }
+
+  /** Forgets in-memory state after a failed write, so the next read starts from the database. */
+  private forget(ids: Iterable<string>) {
+    for (const id of ids) this.cache.delete(id)
+  }
+
+  /**
+   * A local edit: applies `mutate`, then in ONE transaction stores the document, its list row
+   * and the encrypted change in the outbox. Once this resolves the edit survives anything.
+   */
+  change(id: string, mutate: (doc: LoroDoc, now: number) => void): Promise<void> {
+    return this.exclusive(() => this.changeInTurn(id, mutate))
+  }
+
+  private async changeInTurn(id: string, mutate: (doc: LoroDoc, now: number) => void): Promise<void> {
+    const entry = await this.entry(id)
+    if (readOnlyReasonOf(entry.doc)) throw new NoteReadOnly(readOnlyReasonOf(entry.doc))
+    const before = entry.doc.oplogVersion()
+    mutate(entry.doc, this.clock())
+    entry.doc.commit()
+    await this.saveLocalChange(id, entry, before)
+  }
+
+  private async saveLocalChange(id: string, entry: Entry, before: ReturnType<LoroDoc["oplogVersion"]>) {
+    if (entry.doc.oplogVersion().compare(before) === 0) return
+    const update = entry.doc.export({ mode: "update", from: before })
+    try {
+      const blob = await Effect.runPromise(sealBlob(this.key, encodeEnvelope([{ docId: id, bytes: update }])))
+      await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.outbox], async () => {
+        await this.catchUp(id, entry)
+        await this.persist(id, entry)
+        await this.db.outbox.add({ blob, createdAt: this.clock() })
+      })
+    } catch (error) {
+      this.forget([id])
+      throw error
+    }
+  }
+
+  /**
+   * Remote changes: imports every entry into its document and stores them, together with
+   * whatever `alsoWrite` records (the pull cursor), in one transaction. Then migrates any
+   * document that arrived in an older format; those edits go to the outbox like any other.
+   */
+  applyRemote(entries: ReadonlyArray<EnvelopeEntry>, alsoWrite: () => Promise<unknown> = async () => {}): Promise<void> {
+    return this.exclusive(async () => {
+      const ids = [...new Set(entries.map((e) => e.docId))]
+      try {
+        await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.meta], async () => {
+          for (const id of ids) {
+            const entry = await this.entry(id)
+            await this.catchUp(id, entry)
+            entry.doc.importBatch(entries.filter((e) => e.docId === id).map((e) => e.bytes))
+            await this.persist(id, entry)
+          }
+          await alsoWrite()
+        })
+      } catch (error) {
+        this.forget(ids)
+        throw error
+      }
+      for (const id of ids) await this.migrateInTurn(id)
+    })
+  }
+
+  /** Migrates every stored document older than this app; run at start. */
+  migrateAll(): Promise<void> {
+    return this.exclusive(async () => {
+      const stale = await this.db.docs.where("schemaVersion").below(latestVersion).primaryKeys()
+      for (const id of stale) await this.migrateInTurn(id)
+    })
+  }
+
+  private async migrateInTurn(id: string): Promise<void> {
+    if (id === workspaceDocId) return
+    const entry = await this.entry(id)
+    const from = schemaVersionOf(entry.doc)
+    const before = entry.doc.oplogVersion()
+    const snapshotBefore = from < latestVersion ? entry.doc.export({ mode: "snapshot" }) : undefined
+    const outcome = migrateNote(id, entry.doc)
+    if (Either.isLeft(outcome) || !outcome.right.changed) return
+    if (snapshotBefore) await this.db.docBackups.add({ docId: id, snapshot: snapshotBefore, schemaVersion: from, at: this.clock() })
+    await this.saveLocalChange(id, entry, before)
+  }
+
+  /** Every document's full snapshot, for compaction and export. */
+  async allSnapshots(): Promise<Array<EnvelopeEntry>> {
+    return this.exclusive(async () => {
+      const rows = await this.db.docs.toArray()
+      return rows.map((row) => ({ docId: row.id, bytes: row.snapshot }))
+    })
+  }
+
+  /** The note as stored, read through this context's copy of its document. */
+  read(id: string) {
+    return this.exclusive(async () => {
+      const row = await this.db.docs.get(id)
+      if (!row) return undefined
+      const entry = await this.entry(id)
+      if (!sameBytes(row.version, entry.storedVersion)) {
+        entry.doc.import(row.snapshot)
+        entry.storedVersion = row.version
+      }
+      return readNote(id, entry.doc)
+    })
+  }
+}

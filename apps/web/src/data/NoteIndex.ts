@@ -1,0 +1,23 @@
+/** Derives the `notes` list row from a note; the list, search and sort read only this. */
+import type { Note } from "@quire/schema"
+import type { NoteRow } from "./QuireDb.js"
+
+const previewLength = 160
+
+export const previewOf = (body: string): string => body.replace(/\s+/g, " ").trim().slice(0, previewLength)
+
+/** The row to store, or `undefined` when the note must leave every list (deleted forever). */
+export const noteRowOf = (note: Note, readOnlyReason?: string): NoteRow | undefined =>
+  note.deleted
+    ? undefined
+    : {
+        id: note.id,
+        title: note.title,
+        preview: previewOf(note.body),
+        tags: note.tags,
+        pinned: note.pinned ? 1 : 0,
+        trashed: note.trashed ? 1 : 0,
+        createdAt: note.createdAt,
+        updatedAt: note.updatedAt,
+        ...(readOnlyReason === undefined ? {} : { readOnlyReason })
+      }

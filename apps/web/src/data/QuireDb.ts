@@ -1,0 +1,83 @@
+/**
+ * The device's database (Dexie over IndexedDB). Tables follow the design: `docs` (Loro
+ * snapshots), `notes` (the list-view index derived from docs), `outbox` (encrypted changes
+ * not yet acknowledged), `meta` (workspace, cursor, last sync). Add tables and indexes with
+ * a new `version(n)`; never change an old one.
+ */
+import Dexie, { type EntityTable } from "dexie"
+
+export interface DocRow {
+  readonly id: string
+  /** The Loro snapshot: the whole document, history included. */
+  readonly snapshot: Uint8Array
+  /** `oplogVersion().encode()` of that snapshot: tells a writer whether someone else wrote since it read. */
+  readonly version: Uint8Array
+  readonly schemaVersion: number
+  /** Why the document cannot be edited here (written by a newer app), if it cannot. */
+  readonly readOnlyReason?: string
+}
+
+export interface NoteRow {
+  readonly id: string
+  readonly title: string
+  readonly preview: string
+  readonly tags: ReadonlyArray<string>
+  /** 1 or 0: IndexedDB cannot index booleans. */
+  readonly pinned: 0 | 1
+  readonly trashed: 0 | 1
+  readonly createdAt: number
+  readonly updatedAt: number
+  readonly readOnlyReason?: string
+}
+
+export interface OutboxEntry {
+  /** Assigned by IndexedDB, increasing, never reused: the idempotency key of the push. */
+  readonly clientSeq?: number
+  /** `sealBlob(encodeEnvelope(...))`: exactly what goes to the server. */
+  readonly blob: Uint8Array
+  readonly createdAt: number
+}
+
+/** A blob pulled from the server that could not be read; kept, never dropped. */
+export interface QuarantineRow {
+  readonly id?: number
+  readonly seq: number
+  readonly data: Uint8Array
+  readonly reason: string
+  readonly at: number
+}
+
+/** A document as it was before a migration rewrote it. */
+export interface DocBackupRow {
+  readonly id?: number
+  readonly docId: string
+  readonly snapshot: Uint8Array
+  readonly schemaVersion: number
+  readonly at: number
+}
+
+export interface MetaRow {
+  readonly key: string
+  readonly value: unknown
+}
+
+export class QuireDb extends Dexie {
+  docs!: EntityTable<DocRow, "id">
+  notes!: EntityTable<NoteRow, "id">
+  outbox!: EntityTable<OutboxEntry, "clientSeq">
+  meta!: EntityTable<MetaRow, "key">
+  quarantine!: EntityTable<QuarantineRow, "id">
+  docBackups!: EntityTable<DocBackupRow, "id">
+
+  constructor(name = "quire") {
+    super(name)
+    this.version(1).stores({
+      docs: "id, schemaVersion",
+      notes: "id, updatedAt, *tags, pinned, trashed",
+      outbox: "++clientSeq",
+      meta: "key",
+      quarantine: "++id, seq",
+      docBackups: "++id, docId"
+    })
+  }
+}
