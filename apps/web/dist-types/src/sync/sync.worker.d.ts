@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=sync.worker.d.ts.map
