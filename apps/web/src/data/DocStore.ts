@@ -14,7 +14,7 @@ import { readNote, schemaVersionOf, workspaceDocId } from "@quire/schema"
 import { encodeEnvelope, sealBlob, type EnvelopeEntry } from "@quire/shared"
 import { Effect, Either } from "effect"
 import { LoroDoc } from "loro-crdt"
-import { noteRowOf } from "./NoteIndex.js"
+import { noteRowOf, searchTextOf } from "./NoteIndex.js"
 import type { QuireDb } from "./QuireDb.js"
 
 interface Entry {
@@ -63,6 +63,8 @@ export class DocStore {
     const entry: Entry = row
       ? { doc: LoroDoc.fromSnapshot(row.snapshot), storedVersion: row.version }
       : { doc: new LoroDoc(), storedVersion: undefined }
+    // Changes carry their time, so a note's history can say when each version was written.
+    entry.doc.setRecordTimestamp(true)
     this.cache.set(id, entry)
     return entry
   }
@@ -86,9 +88,15 @@ export class DocStore {
     })
     entry.storedVersion = version
     if (id === workspaceDocId) return
-    const row = noteRowOf(readNote(id, entry.doc), readOnlyReason)
-    if (row) await this.db.notes.put(row)
-    else await this.db.notes.delete(id)
+    const note = readNote(id, entry.doc)
+    const row = noteRowOf(note, readOnlyReason)
+    if (row) {
+      await this.db.notes.put(row)
+      await this.db.noteText.put({ id, text: searchTextOf(note) })
+    } else {
+      await this.db.notes.delete(id)
+      await this.db.noteText.delete(id)
+    }
   }
 
   /** Forgets in-memory state after a failed write, so the next read starts from the database. */
@@ -118,7 +126,7 @@ export class DocStore {
     const update = entry.doc.export({ mode: "update", from: before })
     try {
       const blob = await Effect.runPromise(sealBlob(this.key, encodeEnvelope([{ docId: id, bytes: update }])))
-      await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.outbox], async () => {
+      await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.outbox], async () => {
         await this.catchUp(id, entry)
         await this.persist(id, entry)
         await this.db.outbox.add({ blob, createdAt: this.clock() })
@@ -138,7 +146,7 @@ export class DocStore {
     return this.exclusive(async () => {
       const ids = [...new Set(entries.map((e) => e.docId))]
       try {
-        await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.meta], async () => {
+        await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.meta], async () => {
           for (const id of ids) {
             const entry = await this.entry(id)
             await this.catchUp(id, entry)
@@ -183,17 +191,43 @@ export class DocStore {
     })
   }
 
+  /** This context's copy of the document, brought up to what is stored; `undefined` if none is. */
+  private async current(id: string): Promise<Entry | undefined> {
+    const row = await this.db.docs.get(id)
+    if (!row) return undefined
+    const entry = await this.entry(id)
+    if (!sameBytes(row.version, entry.storedVersion)) {
+      entry.doc.import(row.snapshot)
+      entry.storedVersion = row.version
+    }
+    return entry
+  }
+
   /** The note as stored, read through this context's copy of its document. */
   read(id: string) {
     return this.exclusive(async () => {
-      const row = await this.db.docs.get(id)
-      if (!row) return undefined
-      const entry = await this.entry(id)
-      if (!sameBytes(row.version, entry.storedVersion)) {
-        entry.doc.import(row.snapshot)
-        entry.storedVersion = row.version
-      }
-      return readNote(id, entry.doc)
+      const entry = await this.current(id)
+      return entry && readNote(id, entry.doc)
+    })
+  }
+
+  /** The note's past versions, newest first: one per change, as the note stood after it. */
+  history(id: string, limit = 50) {
+    return this.exclusive(async () => {
+      const entry = await this.current(id)
+      if (!entry) return []
+      const changes = [...entry.doc.getAllChanges().values()].flat().sort((a, b) => b.lamport - a.lamport || Number(b.peer) - Number(a.peer))
+      return changes.slice(0, limit).map((change) => {
+        const frontier = { peer: change.peer, counter: change.counter + change.length - 1 }
+        return {
+          versionId: `${frontier.counter}@${frontier.peer}`,
+          /** Seconds since the epoch, 0 when the change did not record a time. */
+          timestamp: change.timestamp,
+          note: readNote(id, entry.doc.forkAt([frontier]))
+        }
+      })
     })
   }
 }
+
+export type NoteVersion = Awaited<ReturnType<DocStore["history"]>>[number]

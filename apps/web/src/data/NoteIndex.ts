@@ -21,3 +21,14 @@ export const noteRowOf = (note: Note, readOnlyReason?: string): NoteRow | undefi
         updatedAt: note.updatedAt,
         ...(readOnlyReason === undefined ? {} : { readOnlyReason })
       }
+
+/** What search looks through: the whole title and body, lowercased. */
+export const searchTextOf = (note: Note): string => `${note.title}\n${note.body}`.toLowerCase()
+
+/** Notes whose text holds every word of `query` (case-insensitive), in the order given. */
+export const matchesQuery = (text: string, query: string): boolean =>
+  query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word !== "")
+    .every((word) => text.includes(word))

@@ -56,6 +56,12 @@ export interface DocBackupRow {
   readonly at: number
 }
 
+/** A note's searchable text (title and body, lowercased), kept apart so lists stay light. */
+export interface NoteTextRow {
+  readonly id: string
+  readonly text: string
+}
+
 export interface MetaRow {
   readonly key: string
   readonly value: unknown
@@ -68,6 +74,7 @@ export class QuireDb extends Dexie {
   meta!: EntityTable<MetaRow, "key">
   quarantine!: EntityTable<QuarantineRow, "id">
   docBackups!: EntityTable<DocBackupRow, "id">
+  noteText!: EntityTable<NoteTextRow, "id">
 
   constructor(name = "quire") {
     super(name)
@@ -79,5 +86,6 @@ export class QuireDb extends Dexie {
       quarantine: "++id, seq",
       docBackups: "++id, docId"
     })
+    this.version(2).stores({ noteText: "id" })
   }
 }
