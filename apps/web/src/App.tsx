@@ -1,26 +1,44 @@
+/** The app: the device's database, its workspace session (when it has one), and the routes. */
+import { RouterProvider } from "@tanstack/react-router"
+import { useLiveQuery } from "dexie-react-hooks"
 import { useEffect, useState } from "react"
+import { DatabaseProvider } from "./app/Database.js"
+import { repositoryLoader, SessionProvider, type Session } from "./app/Session.js"
+import { readMeta, type WorkspaceCredentials } from "./data/Meta.js"
+import { QuireDb } from "./data/QuireDb.js"
+import { router } from "./routes/router.js"
+import { SyncClient } from "./sync/SyncClient.js"
 
-type Health = { readonly ok: boolean; readonly db: string }
+const db = new QuireDb()
 
-/** Placeholder until the notes app lands: shows that the server behind it is up. */
+const openSession = (credentials: WorkspaceCredentials): Session => {
+  const sync = new SyncClient(credentials.workspaceId)
+  return { db, credentials, sync, repository: repositoryLoader(db, credentials, () => sync.localChange()) }
+}
+
 export function App() {
-  const [health, setHealth] = useState<Health | "unreachable" | null>(null)
+  // undefined while reading; false when this device holds no workspace.
+  const credentials = useLiveQuery(async () => (await readMeta(db, "workspace")) ?? false, [])
+  const [session, setSession] = useState<Session | null>(null)
+  const key = credentials ? `${credentials.workspaceId}/${credentials.token}` : ""
+
+  // A session (and its sync worker) per workspace and token, not per meta write.
   useEffect(() => {
-    fetch("/api/v1/health")
-      .then((response) => response.json() as Promise<Health>)
-      .then(setHealth, () => setHealth("unreachable"))
-  }, [])
+    if (!credentials) {
+      setSession(null)
+      return
+    }
+    const opened = openSession(credentials)
+    setSession(opened)
+    return () => opened.sync.close()
+  }, [key]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (credentials === undefined || (credentials && !session)) return null
   return (
-    <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 640, margin: "4rem auto", padding: "0 1rem" }}>
-      <h1>Quire</h1>
-      <p>Notes that work offline and sync end-to-end encrypted. The app is on its way.</p>
-      <p role="status">
-        {health === null
-          ? "Checking the server…"
-          : health === "unreachable"
-            ? "The server cannot be reached."
-            : `Server is up (${health.db} database).`}
-      </p>
-    </main>
+    <DatabaseProvider db={db}>
+      <SessionProvider session={session}>
+        <RouterProvider router={router} />
+      </SessionProvider>
+    </DatabaseProvider>
   )
 }

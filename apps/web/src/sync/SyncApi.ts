@@ -48,6 +48,7 @@ export const makeAnonymousApi = (serverUrl: string) => {
   return {
     createWorkspace: (label: string) => run(Effect.flatMap(client, (c) => c.workspaces.create({ payload: { label } }))),
     pair: (workspaceId: string, code: string, label: string) =>
-      run(Effect.flatMap(client, (c) => c.devices.pair({ payload: { workspaceId, code, label } })))
+      run(Effect.flatMap(client, (c) => c.devices.pair({ payload: { workspaceId, code, label } }))),
+    restore: (backup: Uint8Array) => run(Effect.flatMap(client, (c) => c.backup.restore({ payload: backup })))
   }
 }

@@ -52,6 +52,17 @@ export const joinWorkspace = async (db: QuireDb, link: string, deviceLabel: stri
   )
 }
 
+/** Restores a server backup as a new workspace; the key (from the recovery kit) reads it. */
+export const restoreWorkspace = async (db: QuireDb, serverUrl: string, backup: Uint8Array, keyText: string): Promise<Result<WorkspaceCredentials>> => {
+  if (await readMeta(db, "workspace")) return refuse("This device already holds a workspace; leave it first.")
+  const key = await Effect.runPromise(Effect.either(importWorkspaceKey(keyText)))
+  if (Either.isLeft(key)) return refuse(`That key is not valid: ${key.left.message}`)
+  const restored = await makeAnonymousApi(serverUrl).restore(backup)
+  if (Either.isLeft(restored)) return Either.left(restored.left)
+  const { workspaceId, deviceId, masterToken } = restored.right
+  return Either.right(await remember(db, { workspaceId, deviceId, token: masterToken, role: "master", workspaceKey: keyText.trim(), serverUrl }))
+}
+
 export type LeaveOutcome = { readonly left: true } | { readonly left: false; readonly unsynced: number }
 
 /** Wipes the workspace from this device. With unsynced changes it refuses unless `force`. */

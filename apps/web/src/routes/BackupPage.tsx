@@ -1,0 +1,123 @@
+/** Backup: the server's encrypted copy (master), exports for safekeeping, and leaving the workspace. */
+import { useNavigate } from "@tanstack/react-router"
+import { Either } from "effect"
+import { useState } from "react"
+import { useSession, useSyncStatus } from "../app/Session.js"
+import { forgetWorkspace } from "../app/StorageGuard.js"
+import { makeAdminApi } from "../sync/AdminApi.js"
+import { leaveWorkspace } from "../sync/Workspace.js"
+import { download } from "../ui/download.js"
+
+const today = () => new Date().toISOString().slice(0, 10)
+
+export function BackupPage() {
+  const { db, credentials, repository, sync } = useSession()
+  const status = useSyncStatus()
+  const navigate = useNavigate()
+  const [passphrase, setPassphrase] = useState("")
+  const [message, setMessage] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const act = async (work: () => Promise<string | void>) => {
+    setBusy(true)
+    setMessage(null)
+    try {
+      const done = await work()
+      if (done) setMessage(done)
+    } catch (error) {
+      setMessage(`Failed: ${error instanceof Error ? error.message : String(error)}`)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const serverBackup = () =>
+    act(async () => {
+      const result = await makeAdminApi(credentials).downloadBackup()
+      if (Either.isLeft(result)) return `Could not download the backup: ${result.left.message}`
+      download(result.right, `quire-server-backup-${today()}.qbak`)
+      return "Server backup downloaded. It is encrypted: keep the recovery kit to read it."
+    })
+
+  const exportFile = () =>
+    act(async () => {
+      const { exportWorkspace } = await import("../backup/WorkspaceExport.js")
+      download(await exportWorkspace(await repository(), passphrase || undefined), `quire-export-${today()}.quire`)
+      return passphrase ? "Export downloaded, protected by your passphrase." : "Export downloaded (not encrypted)."
+    })
+
+  const exportMarkdown = () =>
+    act(async () => {
+      const { exportMarkdown } = await import("../backup/WorkspaceExport.js")
+      download(await exportMarkdown(await repository()), `quire-markdown-${today()}.zip`, "application/zip")
+      return "Markdown zip downloaded."
+    })
+
+  const leave = () =>
+    act(async () => {
+      const first = await leaveWorkspace(db)
+      if (!first.left) {
+        const sure = window.confirm(
+          `${first.unsynced} ${first.unsynced === 1 ? "change has" : "changes have"} not reached the server yet and would be lost. Leave anyway?`
+        )
+        if (!sure) return "Nothing was deleted."
+        await leaveWorkspace(db, { force: true })
+      } else if (!window.confirm("Remove this workspace from this device? Other devices keep it.")) {
+        return "Nothing was deleted."
+      }
+      sync.close()
+      forgetWorkspace()
+      await navigate({ to: "/welcome" })
+    })
+
+  return (
+    <section>
+      <h1>Backup</h1>
+      {message && (
+        <div className="banner" role="status">
+          {message}
+        </div>
+      )}
+      <div className="grid2">
+        <section className="card" aria-label="Export this workspace">
+          <h2>Export</h2>
+          <p className="muted">Every note with its full history, to import into a new workspace later.</p>
+          <label htmlFor="export-passphrase">Passphrase (optional)</label>
+          <input id="export-passphrase" type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} />
+          <p>
+            <button type="button" className="primary" disabled={busy} onClick={() => void exportFile()}>
+              Export workspace
+            </button>
+          </p>
+          <p>
+            <button type="button" disabled={busy} onClick={() => void exportMarkdown()}>
+              Export as Markdown (zip)
+            </button>
+          </p>
+        </section>
+        <section className="card" aria-label="Server backup">
+          <h2>Server backup</h2>
+          {credentials.role === "master" ? (
+            <>
+              <p className="muted">The server's encrypted copy of the whole workspace. Readable only with the recovery kit's key.</p>
+              <button type="button" disabled={busy} onClick={() => void serverBackup()}>
+                Download server backup
+              </button>
+            </>
+          ) : (
+            <p className="muted">Only the master device downloads server backups.</p>
+          )}
+        </section>
+      </div>
+      <section className="card" aria-label="Leave this workspace">
+        <h2>Leave this workspace</h2>
+        <p className="muted">
+          Removes the workspace from this device only. {status.pending > 0 ? `${status.pending} changes are not synced yet.` : ""}
+        </p>
+        <button type="button" className="danger" disabled={busy} onClick={() => void leave()}>
+          Leave workspace
+        </button>
+      </section>
+    </section>
+  )
+}

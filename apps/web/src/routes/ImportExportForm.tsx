@@ -1,0 +1,75 @@
+/** Brings a device export back as a new workspace, with progress and clear errors. */
+import { useNavigate } from "@tanstack/react-router"
+import { exportIsSealed } from "@quire/shared"
+import { Effect, Either } from "effect"
+import { useState, type FormEvent } from "react"
+import { useDatabase } from "../app/Database.js"
+import { setImportProgress, useImportProgress } from "../app/ImportProgress.js"
+import { createWorkspace } from "../sync/Workspace.js"
+
+export function ImportExportForm({ label }: { label: string }) {
+  const db = useDatabase()
+  const navigate = useNavigate()
+  const [file, setFile] = useState<File | null>(null)
+  const [sealed, setSealed] = useState(false)
+  const [passphrase, setPassphrase] = useState("")
+  const [error, setError] = useState<string | null>(null)
+  const progress = useImportProgress()
+
+  const choose = async (chosen: File | null) => {
+    setFile(chosen)
+    setError(null)
+    if (!chosen) return
+    const head = new Uint8Array(await chosen.slice(0, 8).arrayBuffer())
+    const isSealed = exportIsSealed(head)
+    if (isSealed === undefined) setError("This file is not a Quire export.")
+    setSealed(isSealed === true)
+  }
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (!file) return
+    setError(null)
+    const { readExport, importEntries } = await import("../backup/WorkspaceExport.js")
+    const bytes = new Uint8Array(await file.arrayBuffer())
+    const entries = await Effect.runPromise(Effect.either(readExport(bytes, sealed ? passphrase : undefined)))
+    if (Either.isLeft(entries)) return setError(entries.left.message)
+    const created = await createWorkspace(db, location.origin, label)
+    if (Either.isLeft(created)) return setError(created.left.message)
+    const { DocStore } = await import("../data/DocStore.js")
+    const { NoteRepository } = await import("../data/NoteRepository.js")
+    const { workspaceKeyOf } = await import("../sync/Workspace.js")
+    const repository = new NoteRepository(new DocStore(db, await workspaceKeyOf(created.right)))
+    try {
+      await importEntries(repository, entries.right, (done, total) => setImportProgress({ done, total }))
+    } finally {
+      setImportProgress(null)
+    }
+    await navigate({ to: "/" })
+  }
+
+  return (
+    <form className="card" onSubmit={(event) => void submit(event)} aria-label="Import an export">
+      <h2>Import an export</h2>
+      <p className="muted">A file exported from Quire becomes a new workspace on this device.</p>
+      <label htmlFor="import-file">Export file</label>
+      <input id="import-file" type="file" onChange={(event) => void choose(event.target.files?.[0] ?? null)} />
+      {sealed && (
+        <>
+          <label htmlFor="import-passphrase">Passphrase</label>
+          <input id="import-passphrase" type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} />
+        </>
+      )}
+      {error && (
+        <div className="banner error" role="alert">
+          {error}
+        </div>
+      )}
+      <p>
+        <button type="submit" disabled={!file || progress !== null || (sealed && !passphrase)}>
+          Import
+        </button>
+      </p>
+    </form>
+  )
+}

@@ -1,0 +1,191 @@
+/**
+ * Editing one note: title, Markdown body with a rendered preview, tags, pin, trash, history.
+ * Every change is saved as the person types; changes from other devices and tabs flow in.
+ */
+import type { Note } from "@quire/schema"
+import { Link, useNavigate } from "@tanstack/react-router"
+import { useLiveQuery } from "dexie-react-hooks"
+import { useCallback, useEffect, useRef, useState, type ChangeEvent } from "react"
+import { useSession } from "../app/Session.js"
+import type { NoteVersion } from "../data/DocStore.js"
+import type { NoteRepository } from "../data/NoteRepository.js"
+import { Markdown } from "../ui/Markdown.js"
+import { timeAgo } from "../ui/time.js"
+import { useLatestSave } from "./useLatestSave.js"
+
+const parseTags = (text: string) => text.split(",").map((tag) => tag.trim()).filter(Boolean)
+
+function HistoryPanel({ noteId, repository, onRestored }: { noteId: string; repository: NoteRepository; onRestored: () => void }) {
+  const [versions, setVersions] = useState<Array<NoteVersion> | null>(null)
+  useEffect(() => {
+    void repository.history(noteId).then(setVersions)
+  }, [noteId, repository])
+  if (!versions) return <p className="muted">Reading the history…</p>
+  return (
+    <section className="card" aria-label="Version history">
+      <h2>History</h2>
+      <ol className="list">
+        {versions.map((version, index) => (
+          <li key={version.versionId} className="row">
+            <span>
+              <strong>{version.note.title || "Untitled"}</strong>{" "}
+              <span className="muted">
+                {version.timestamp ? timeAgo(version.timestamp * 1000) : "time unknown"} · {version.note.body.slice(0, 60) || "empty"}
+              </span>
+            </span>
+            {index > 0 && (
+              <button
+                type="button"
+                aria-label={`Restore the version from ${version.timestamp ? new Date(version.timestamp * 1000).toLocaleString() : "earlier"}`}
+                onClick={() => void repository.restoreVersion(noteId, version.note).then(onRestored)}
+              >
+                Restore
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  )
+}
+
+export default function NoteEditor({ noteId }: { noteId: string }) {
+  const { db, repository: loadRepository } = useSession()
+  const navigate = useNavigate()
+  const [repository, setRepository] = useState<NoteRepository | null>(null)
+  const [note, setNote] = useState<Note | null | undefined>(undefined)
+  const [title, setTitle] = useState("")
+  const [body, setBody] = useState("")
+  const [tags, setTags] = useState("")
+  const [preview, setPreview] = useState(false)
+  const [showHistory, setShowHistory] = useState(false)
+  const [problem, setProblem] = useState<string | null>(null)
+  const row = useLiveQuery(() => db.notes.get(noteId), [db, noteId])
+  const storedVersion = useLiveQuery(async () => (await db.docs.get(noteId))?.version.join(",") ?? "none", [db, noteId])
+  const bodyRef = useRef<HTMLTextAreaElement>(null)
+
+  useEffect(() => {
+    void loadRepository().then(setRepository)
+  }, [loadRepository])
+
+  const reload = useCallback(async () => {
+    if (!repository) return
+    setNote((await repository.read(noteId)) ?? null)
+  }, [repository, noteId])
+
+  const report = useCallback((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)), [])
+  const titleSave = useLatestSave(useCallback((value: string) => repository!.setTitle(noteId, value).catch(report), [repository, noteId, report]), reload)
+  const bodySave = useLatestSave(useCallback((value: string) => repository!.setBody(noteId, value).catch(report), [repository, noteId, report]), reload)
+
+  // Whatever another tab or device saved appears here, except in a field with an edit still being saved.
+  useEffect(() => {
+    void reload()
+  }, [reload, storedVersion])
+  useEffect(() => {
+    if (!note) return
+    if (!titleSave.isBusy()) setTitle(note.title)
+    if (!bodySave.isBusy()) {
+      const field = bodyRef.current
+      const [start, end] = field ? [field.selectionStart, field.selectionEnd] : [0, 0]
+      setBody(note.body)
+      if (field && document.activeElement === field) requestAnimationFrame(() => field.setSelectionRange(start, end))
+    }
+    setTags((current) => (parseTags(current).join(",") === note.tags.join(",") ? current : note.tags.join(", ")))
+  }, [note]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (note === undefined || !repository) return <p className="muted">Opening the note…</p>
+  if (note === null || note.deleted) {
+    return (
+      <section>
+        <h1>Note not found</h1>
+        <p>It may have been deleted forever, on this device or another.</p>
+        <Link to="/">Back to your notes</Link>
+      </section>
+    )
+  }
+  const readOnly = row?.readOnlyReason !== undefined
+  const saveTags = () => void repository.setTags(noteId, parseTags(tags)).then(reload, report)
+
+  return (
+    <section className="editor">
+      <div className="toolbar">
+        <Link to="/">← Notes</Link>
+        <span style={{ flex: 1 }} />
+        <button type="button" aria-pressed={preview} onClick={() => setPreview(!preview)}>
+          Preview
+        </button>
+        <button type="button" aria-pressed={note.pinned} disabled={readOnly} onClick={() => void repository.setPinned(noteId, !note.pinned).then(reload, report)}>
+          {note.pinned ? "Unpin" : "Pin"}
+        </button>
+        <button type="button" aria-pressed={showHistory} onClick={() => setShowHistory(!showHistory)}>
+          History
+        </button>
+        {note.trashed ? (
+          <button type="button" onClick={() => void repository.restore(noteId).then(reload, report)}>
+            Restore from trash
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="danger"
+            disabled={readOnly}
+            onClick={() => void repository.trash(noteId).then(() => navigate({ to: "/" }), report)}
+          >
+            Move to trash
+          </button>
+        )}
+      </div>
+      {readOnly && (
+        <div className="banner" role="alert">
+          {row?.readOnlyReason}
+        </div>
+      )}
+      {note.trashed && <div className="banner">This note is in the trash.</div>}
+      {problem && (
+        <div className="banner error" role="alert">
+          Could not save: {problem}
+        </div>
+      )}
+      <label htmlFor="note-title">Title</label>
+      <input
+        id="note-title"
+        className="title-input"
+        value={title}
+        readOnly={readOnly}
+        placeholder="Untitled"
+        onChange={(event: ChangeEvent<HTMLInputElement>) => {
+          setTitle(event.target.value)
+          titleSave.schedule(event.target.value)
+        }}
+      />
+      <label htmlFor="note-tags">Tags</label>
+      <input
+        id="note-tags"
+        value={tags}
+        readOnly={readOnly}
+        placeholder="comma, separated"
+        onChange={(event) => setTags(event.target.value)}
+        onBlur={saveTags}
+        onKeyDown={(event) => event.key === "Enter" && saveTags()}
+      />
+      <label htmlFor="note-body">Body</label>
+      {preview ? (
+        <Markdown source={body} />
+      ) : (
+        <textarea
+          id="note-body"
+          ref={bodyRef}
+          value={body}
+          readOnly={readOnly}
+          placeholder="Write in Markdown…"
+          onChange={(event) => {
+            setBody(event.target.value)
+            bodySave.schedule(event.target.value)
+          }}
+        />
+      )}
+      <p className="muted">Edited {timeAgo(note.updatedAt)} · saved on this device as you type</p>
+      {showHistory && <HistoryPanel noteId={noteId} repository={repository} onRestored={() => void reload()} />}
+    </section>
+  )
+}

@@ -1,0 +1,82 @@
+/** The frame around every screen: navigation, sync status, banners, and where a device without a workspace goes. */
+import { Link, Navigate, Outlet, useRouterState } from "@tanstack/react-router"
+import { useImportProgress } from "../app/ImportProgress.js"
+import { useOptionalSession, useSyncStatus } from "../app/Session.js"
+import { StorageGuard } from "../app/StorageGuard.js"
+import { SyncProgress, SyncStatusBar } from "../ui/SyncStatusBar.js"
+import { UpdatePrompt } from "../ui/UpdatePrompt.js"
+
+const openRoutes = new Set(["/welcome", "/pair"])
+
+function RevokedBanner() {
+  const { lastError } = useSyncStatus()
+  if (lastError?.kind !== "auth") return null
+  return (
+    <div className="banner error" role="alert">
+      <strong>This device is no longer part of the workspace.</strong> {lastError.message} Your notes stay on this device: you
+      can read and export them from Backup, or pair this device again.
+    </div>
+  )
+}
+
+function ImportBar() {
+  const progress = useImportProgress()
+  if (!progress) return null
+  return (
+    <div>
+      <label htmlFor="import-progress">
+        Importing notes: {progress.done} of {progress.total}
+      </label>
+      <progress id="import-progress" max={progress.total} value={progress.done} />
+    </div>
+  )
+}
+
+export function Root() {
+  const session = useOptionalSession()
+  const pathname = useRouterState({ select: (state) => state.location.pathname })
+  if (!session && !openRoutes.has(pathname)) return <Navigate to="/welcome" />
+  if (session && pathname === "/welcome") return <Navigate to="/" />
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link to="/" className="brand">
+          Quire
+        </Link>
+        {session && (
+          <>
+            <nav aria-label="Main">
+              <Link to="/">Notes</Link>
+              <Link to="/trash">Trash</Link>
+              <Link to="/settings/devices">Devices</Link>
+              <Link to="/settings/backup">Backup</Link>
+            </nav>
+            <SyncStatusBar />
+          </>
+        )}
+      </header>
+      {session && (
+        <>
+          <StorageGuard workspaceId={session.credentials.workspaceId} />
+          <RevokedBanner />
+          <SyncProgress />
+        </>
+      )}
+      <ImportBar />
+      <main>
+        <Outlet />
+      </main>
+      <UpdatePrompt />
+    </div>
+  )
+}
+
+export function NotFoundPage() {
+  return (
+    <section>
+      <h1>Not found</h1>
+      <p>There is nothing at this address.</p>
+      <Link to="/">Back to your notes</Link>
+    </section>
+  )
+}

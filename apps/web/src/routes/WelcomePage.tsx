@@ -1,0 +1,101 @@
+/** A device without a workspace: create one, join one with a link, or bring one back from a file. */
+import { useNavigate } from "@tanstack/react-router"
+import { Either } from "effect"
+import { useState, type FormEvent } from "react"
+import { useDatabase } from "../app/Database.js"
+import { hadWorkspaceBefore } from "../app/StorageGuard.js"
+import { createWorkspace, joinWorkspace, restoreWorkspace } from "../sync/Workspace.js"
+import { ImportExportForm } from "./ImportExportForm.js"
+
+const defaultLabel = () => {
+  const platform = navigator.userAgent.match(/\((?:[^;)]*;\s*)?([^;)]+)/)?.[1] ?? "browser"
+  return `Browser on ${platform.trim()}`.slice(0, 60)
+}
+
+export function WelcomePage() {
+  const db = useDatabase()
+  const navigate = useNavigate()
+  const [label, setLabel] = useState(defaultLabel)
+  const [link, setLink] = useState("")
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [backupFile, setBackupFile] = useState<File | null>(null)
+  const [backupKey, setBackupKey] = useState("")
+
+  const run = async (work: () => Promise<Either.Either<unknown, { message: string }>>) => {
+    setBusy(true)
+    setError(null)
+    const result = await work()
+    setBusy(false)
+    if (Either.isLeft(result)) setError(result.left.message)
+    else await navigate({ to: "/" })
+  }
+
+  const create = (event: FormEvent) => {
+    event.preventDefault()
+    void run(() => createWorkspace(db, location.origin, label))
+  }
+  const join = (event: FormEvent) => {
+    event.preventDefault()
+    void run(() => joinWorkspace(db, link, label))
+  }
+  const restore = (event: FormEvent) => {
+    event.preventDefault()
+    if (!backupFile) return
+    void run(async () => restoreWorkspace(db, location.origin, new Uint8Array(await backupFile.arrayBuffer()), backupKey))
+  }
+
+  return (
+    <section>
+      <h1>Welcome to Quire</h1>
+      <p>Notes that work offline and sync between your devices, end-to-end encrypted: the server cannot read them.</p>
+      {hadWorkspaceBefore() && (
+        <div className="banner error" role="alert">
+          This browser held a Quire workspace before, and its data is gone: the browser may have cleared this site's storage.
+          Join again from another device with a share link, or restore from a backup.
+        </div>
+      )}
+      {error && (
+        <div className="banner error" role="alert">
+          {error}
+        </div>
+      )}
+      <label htmlFor="device-label">This device's name</label>
+      <input id="device-label" value={label} onChange={(event) => setLabel(event.target.value)} maxLength={200} />
+      <div className="grid2">
+        <form className="card" onSubmit={create} aria-label="Create a workspace">
+          <h2>Start fresh</h2>
+          <p className="muted">A new workspace, with a new encryption key made on this device.</p>
+          <button type="submit" className="primary" disabled={busy}>
+            Create a workspace
+          </button>
+        </form>
+        <form className="card" onSubmit={join} aria-label="Join a workspace">
+          <h2>Join with a link</h2>
+          <label htmlFor="share-link">Share link</label>
+          <input id="share-link" value={link} onChange={(event) => setLink(event.target.value)} placeholder="https://…/pair#ws=…" />
+          <p>
+            <button type="submit" disabled={busy || !link}>
+              Join
+            </button>
+          </p>
+        </form>
+      </div>
+      <div className="grid2">
+        <ImportExportForm label={label} />
+        <form className="card" onSubmit={restore} aria-label="Restore a server backup">
+          <h2>Restore a server backup</h2>
+          <label htmlFor="backup-file">Backup file</label>
+          <input id="backup-file" type="file" onChange={(event) => setBackupFile(event.target.files?.[0] ?? null)} />
+          <label htmlFor="backup-key">Workspace key (from the recovery kit)</label>
+          <input id="backup-key" value={backupKey} onChange={(event) => setBackupKey(event.target.value)} />
+          <p>
+            <button type="submit" disabled={busy || !backupFile || !backupKey}>
+              Restore
+            </button>
+          </p>
+        </form>
+      </div>
+    </section>
+  )
+}

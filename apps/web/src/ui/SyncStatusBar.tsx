@@ -1,0 +1,54 @@
+/** Always visible: what sync is doing, what is pending, when it last finished, and why it stopped. */
+import { useEffect, useState } from "react"
+import { useSession, useSyncStatus } from "../app/Session.js"
+import type { SyncStatus } from "../sync/SyncStatus.js"
+import { timeAgo } from "./time.js"
+
+export const describeStatus = (status: SyncStatus): string => {
+  switch (status.state) {
+    case "idle":
+      return "Synced"
+    case "syncing":
+      return status.pending > 0 ? `Syncing (${status.pending} pending)` : "Syncing"
+    case "offline":
+      return status.pending > 0 ? `Offline (${status.pending} pending)` : "Offline"
+    case "error":
+      return `Sync stopped: ${status.lastError?.message ?? "unknown error"}`
+  }
+}
+
+export function SyncStatusBar() {
+  const status = useSyncStatus()
+  const { sync } = useSession()
+  const [, tick] = useState(0)
+  useEffect(() => {
+    const timer = setInterval(() => tick((n) => n + 1), 30_000)
+    return () => clearInterval(timer)
+  }, [])
+  return (
+    <div className="status" data-state={status.state} role="status" aria-live="polite" aria-label="Sync status">
+      <span className="dot" aria-hidden="true" />
+      <span data-testid="sync-state">{describeStatus(status)}</span>
+      {status.lastSyncedAt !== null && status.state !== "error" && (
+        <span className="muted">· last synced {timeAgo(status.lastSyncedAt)}</span>
+      )}
+      <button type="button" onClick={() => sync.syncNow()}>
+        Sync now
+      </button>
+    </div>
+  )
+}
+
+/** The first pull (or any long pull) as a bar. */
+export function SyncProgress() {
+  const { progress } = useSyncStatus()
+  if (!progress) return null
+  return (
+    <div>
+      <label htmlFor="sync-progress">
+        Downloading notes: {progress.done} of {progress.total} changes
+      </label>
+      <progress id="sync-progress" max={progress.total} value={progress.done} />
+    </div>
+  )
+}

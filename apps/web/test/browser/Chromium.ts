@@ -1,0 +1,98 @@
+/**
+ * Browser tests drive the system Chromium with playwright-core against the built app served
+ * by the real server. Each "device" is a browser context: its own profile and storage.
+ */
+import { spawnServer, type SpawnedServer } from "@quire/server/testing"
+import { existsSync } from "node:fs"
+import { mkdir, mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core"
+
+export const chromiumPath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
+  (candidate): candidate is string => !!candidate && existsSync(candidate)
+)
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const webDist = path.resolve(here, "../../dist")
+export const screenshotDir = path.resolve(here, "../../../../test-output/screenshots")
+
+export const launchChromium = (): Promise<Browser> =>
+  chromium.launch({
+    executablePath: chromiumPath!,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic"
+    ]
+  })
+
+export interface AppServer {
+  readonly url: string
+  readonly server: SpawnedServer
+  readonly stop: () => Promise<void>
+}
+
+export const startAppServer = async (): Promise<AppServer> => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "quire-browser-"))
+  const server = await spawnServer({ DATA_DIR: dataDir, WEB_DIR: webDist })
+  return {
+    url: server.url,
+    server,
+    stop: async () => {
+      await server.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** A fresh profile (a browser context) with clipboard access and downloads allowed. */
+export const newDevice = async (browser: Browser, baseURL: string): Promise<BrowserContext> => {
+  const context = await browser.newContext({ baseURL, acceptDownloads: true, viewport: { width: 1100, height: 800 } })
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL })
+  return context
+}
+
+export const screenshot = async (page: Page, name: string) => {
+  await mkdir(screenshotDir, { recursive: true })
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true })
+}
+
+/** Waits until the page's service worker controls it, so reloads can be served offline. */
+export const waitForServiceWorker = async (page: Page) => {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready
+  })
+  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) {
+    await page.reload()
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+  }
+}
+
+/** Creates a workspace from the welcome screen and waits for the note list. */
+export const createWorkspaceIn = async (page: Page, deviceName = "Laptop") => {
+  await page.goto("/")
+  await page.getByLabel("This device's name").fill(deviceName)
+  await page.getByRole("button", { name: "Create a workspace" }).click()
+  await page.getByRole("button", { name: "New note" }).waitFor()
+}
+
+/** Creates a note through the UI and returns its id. */
+export const createNoteIn = async (page: Page, title: string, body: string) => {
+  await page.goto("/")
+  await page.getByRole("button", { name: "New note" }).click()
+  await page.getByLabel("Title").fill(title)
+  await page.getByLabel("Body").fill(body)
+  await page.waitForFunction(
+    ([t]) => document.querySelector<HTMLInputElement>("#note-title")?.value === t,
+    [title]
+  )
+  const id = new URL(page.url()).pathname.split("/").pop()!
+  return id
+}

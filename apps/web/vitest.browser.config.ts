@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config"
+
+/** Browser tests: the system Chromium against the built app on the real server. */
+export default defineConfig({
+  test: {
+    include: ["test/browser/**/*.browser.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    fileParallelism: false
+  }
+})
