@@ -6,8 +6,6 @@ import { StorageGuard } from "../app/StorageGuard.js"
 import { SyncProgress, SyncStatusBar } from "../ui/SyncStatusBar.js"
 import { UpdatePrompt } from "../ui/UpdatePrompt.js"
 
-const openRoutes = new Set(["/welcome", "/pair"])
-
 function RevokedBanner() {
   const { lastError } = useSyncStatus()
   if (lastError?.kind !== "auth") return null
@@ -35,7 +33,6 @@ function ImportBar() {
 export function Root() {
   const session = useOptionalSession()
   const pathname = useRouterState({ select: (state) => state.location.pathname })
-  if (!session && !openRoutes.has(pathname)) return <Navigate to="/welcome" />
   if (session && pathname === "/welcome") return <Navigate to="/" />
   return (
     <div className="shell">

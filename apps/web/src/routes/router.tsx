@@ -1,5 +1,7 @@
 /** The app's routes, as code: each path, the screen it shows, and the frame around them. */
-import { createRootRoute, createRoute, createRouter } from "@tanstack/react-router"
+import { createRootRoute, createRoute, createRouter, Navigate } from "@tanstack/react-router"
+import type { ComponentType } from "react"
+import { useOptionalSession } from "../app/Session.js"
 import { BackupPage } from "./BackupPage.js"
 import { DevicesPage } from "./DevicesPage.js"
 import { NotePage } from "./NotePage.js"
@@ -11,12 +13,18 @@ import { WelcomePage } from "./WelcomePage.js"
 
 const rootRoute = createRootRoute({ component: Root, notFoundComponent: NotFoundPage })
 
+/** A screen that exists only inside a workspace; without one, the device goes to the welcome screen. */
+const inWorkspace = (Screen: ComponentType) =>
+  function WorkspaceScreen() {
+    return useOptionalSession() ? <Screen /> : <Navigate to="/welcome" />
+  }
+
 const routeTree = rootRoute.addChildren([
-  createRoute({ getParentRoute: () => rootRoute, path: "/", component: NotesPage }),
-  createRoute({ getParentRoute: () => rootRoute, path: "/notes/$noteId", component: NotePage }),
-  createRoute({ getParentRoute: () => rootRoute, path: "/trash", component: TrashPage }),
-  createRoute({ getParentRoute: () => rootRoute, path: "/settings/devices", component: DevicesPage }),
-  createRoute({ getParentRoute: () => rootRoute, path: "/settings/backup", component: BackupPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/", component: inWorkspace(NotesPage) }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/notes/$noteId", component: inWorkspace(NotePage) }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/trash", component: inWorkspace(TrashPage) }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/settings/devices", component: inWorkspace(DevicesPage) }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/settings/backup", component: inWorkspace(BackupPage) }),
   createRoute({ getParentRoute: () => rootRoute, path: "/welcome", component: WelcomePage }),
   createRoute({ getParentRoute: () => rootRoute, path: "/pair", component: PairPage })
 ])

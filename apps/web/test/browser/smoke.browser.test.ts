@@ -19,6 +19,7 @@ describe.skipIf(!chromiumPath)("smoke", () => {
     const logs: string[] = []
     page.on("console", (m) => logs.push(`${m.type()}: ${m.text()}`))
     page.on("pageerror", (e) => logs.push(`pageerror: ${e.message}`))
+    page.on("response", (r) => r.status() >= 400 && logs.push(`${r.status()} ${r.url()}`))
     await createWorkspaceIn(page)
     await screenshot(page, "smoke-list-empty")
     const id = await createNoteIn(page, "First note", "Hello **world**")
