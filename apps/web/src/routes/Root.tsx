@@ -11,8 +11,8 @@ function RevokedBanner() {
   if (lastError?.kind !== "auth") return null
   return (
     <div className="banner error" role="alert">
-      <strong>This device is no longer part of the workspace.</strong> {lastError.message} Your notes stay on this device: you
-      can read and export them from Backup, or pair this device again.
+      <strong>This device is no longer part of the workspace.</strong> Your notes stay on this device: you can read and
+      export them from Backup, or pair this device again.
     </div>
   )
 }

@@ -20,7 +20,12 @@ const start = async () => {
     const key = await workspaceKeyOf(credentials)
     const engine = new SyncEngine(db, new DocStore(db, key), makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId), key)
     const channel = openSyncChannel(credentials.workspaceId, (message) => {
-      if (message._tag === "LocalChange" || message._tag === "SyncNow") engine.kick()
+      if (message._tag === "LocalChange") engine.kick()
+      // "Sync now" also restarts an engine that stopped on an error the person may have fixed.
+      if (message._tag === "SyncNow") {
+        engine.start()
+        engine.kick()
+      }
       if (message._tag === "StatusRequest") channel.send({ _tag: "Status", status: engine.current })
     })
     engine.subscribe((status) => channel.send({ _tag: "Status", status }))
