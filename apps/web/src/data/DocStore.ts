@@ -15,7 +15,7 @@ import { encodeEnvelope, sealBlob, type EnvelopeEntry } from "@quire/shared"
 import { Effect, Either } from "effect"
 import { LoroDoc } from "loro-crdt"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
-import type { QuireDb } from "./QuireDb.js"
+import type { DocRow, QuireDb } from "./QuireDb.js"
 
 interface Entry {
   readonly doc: LoroDoc
@@ -57,12 +57,20 @@ export class DocStore {
 
   /** The document as this context holds it, loading it from the database once. */
   private async entry(id: string): Promise<Entry> {
+    return this.cache.get(id) ?? this.entryFrom(id, await this.db.docs.get(id))
+  }
+
+  /** The cached document caught up with `row`, or a new entry built from it (or empty). */
+  private entryFrom(id: string, row: DocRow | undefined): Entry {
     const cached = this.cache.get(id)
-    if (cached) return cached
-    const row = await this.db.docs.get(id)
-    const entry: Entry = row
-      ? { doc: LoroDoc.fromSnapshot(row.snapshot), storedVersion: row.version }
-      : { doc: new LoroDoc(), storedVersion: undefined }
+    if (cached) {
+      if (row && !sameBytes(row.version, cached.storedVersion)) cached.doc.import(row.snapshot)
+      return cached
+    }
+    const doc = new LoroDoc()
+    // `snapshot` holds the whole document: a snapshot, or an update carrying its entire history.
+    if (row) doc.import(row.snapshot)
+    const entry: Entry = { doc, storedVersion: row?.version }
     // Changes carry their time, so a note's history can say when each version was written.
     entry.doc.setRecordTimestamp(true)
     this.cache.set(id, entry)
@@ -75,28 +83,39 @@ export class DocStore {
     if (row && !sameBytes(row.version, entry.storedVersion)) entry.doc.import(row.snapshot)
   }
 
-  /** Inside a transaction: stores the document and its list row. */
-  private async persist(id: string, entry: Entry): Promise<void> {
+  /** The rows that store `entry`: the document, and (for a note) its list row and search text. */
+  private rowsOf(id: string, entry: Entry, whole?: Uint8Array) {
     const version = entry.doc.oplogVersion().encode()
     const readOnlyReason = readOnlyReasonOf(entry.doc)
-    await this.db.docs.put({
+    const doc: DocRow = {
       id,
-      snapshot: entry.doc.export({ mode: "snapshot" }),
+      snapshot: whole ?? entry.doc.export({ mode: "snapshot" }),
       version,
       schemaVersion: schemaVersionOf(entry.doc),
       ...(readOnlyReason === undefined ? {} : { readOnlyReason })
-    })
-    entry.storedVersion = version
-    if (id === workspaceDocId) return
+    }
+    if (id === workspaceDocId) return { doc, version }
     const note = readNote(id, entry.doc)
     const row = noteRowOf(note, readOnlyReason)
-    if (row) {
-      await this.db.notes.put(row)
-      await this.db.noteText.put({ id, text: searchTextOf(note) })
-    } else {
-      await this.db.notes.delete(id)
-      await this.db.noteText.delete(id)
+    return { doc, version, note: row ? { row, text: { id, text: searchTextOf(note) } } : undefined }
+  }
+
+  /** Inside a transaction: stores documents with their list rows, in a few bulk writes. */
+  private async persist(items: ReadonlyArray<readonly [string, Entry, (Uint8Array | undefined)?]>): Promise<void> {
+    const rows = items.map(([id, entry, whole]) => ({ id, entry, ...this.rowsOf(id, entry, whole) }))
+    await this.db.docs.bulkPut(rows.map((r) => r.doc))
+    const notes = rows.filter((r) => r.id !== workspaceDocId)
+    const listed = notes.flatMap((r) => (r.note ? [r.note] : []))
+    const gone = notes.filter((r) => !r.note).map((r) => r.id)
+    if (listed.length > 0) {
+      await this.db.notes.bulkPut(listed.map((n) => n.row))
+      await this.db.noteText.bulkPut(listed.map((n) => n.text))
     }
+    if (gone.length > 0) {
+      await this.db.notes.bulkDelete(gone)
+      await this.db.noteText.bulkDelete(gone)
+    }
+    for (const r of rows) r.entry.storedVersion = r.version
   }
 
   /** Forgets in-memory state after a failed write, so the next read starts from the database. */
@@ -128,7 +147,7 @@ export class DocStore {
       const blob = await Effect.runPromise(sealBlob(this.key, encodeEnvelope([{ docId: id, bytes: update }])))
       await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.outbox], async () => {
         await this.catchUp(id, entry)
-        await this.persist(id, entry)
+        await this.persist([[id, entry]])
         await this.db.outbox.add({ blob, createdAt: this.clock() })
       })
     } catch (error) {
@@ -144,15 +163,26 @@ export class DocStore {
    */
   applyRemote(entries: ReadonlyArray<EnvelopeEntry>, alsoWrite: () => Promise<unknown> = async () => {}): Promise<void> {
     return this.exclusive(async () => {
-      const ids = [...new Set(entries.map((e) => e.docId))]
+      const updates = new Map<string, Array<Uint8Array>>()
+      for (const { docId, bytes } of entries) {
+        const list = updates.get(docId)
+        if (list) list.push(bytes)
+        else updates.set(docId, [bytes])
+      }
+      const ids = [...updates.keys()]
       try {
         await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.meta], async () => {
-          for (const id of ids) {
-            const entry = await this.entry(id)
-            await this.catchUp(id, entry)
-            entry.doc.importBatch(entries.filter((e) => e.docId === id).map((e) => e.bytes))
-            await this.persist(id, entry)
-          }
+          // One read for the whole page, then Loro in memory, then bulk writes: no per-note round trips.
+          const stored = await this.db.docs.bulkGet(ids)
+          const touched = ids.map((id, i) => {
+            const known = this.cache.has(id) || stored[i] !== undefined
+            const entry = this.entryFrom(id, stored[i])
+            const bytes = updates.get(id)!
+            entry.doc.importBatch(bytes)
+            // A document seen for the first time, whole in one blob: those bytes are what we would store.
+            return [id, entry, !known && bytes.length === 1 ? bytes[0] : undefined] as const
+          })
+          await this.persist(touched)
           await alsoWrite()
         })
       } catch (error) {

@@ -142,9 +142,8 @@ export class SyncEngine {
     let cursor = start
     for (;;) {
       const page = unwrap(await this.api.pull(cursor, this.options.pageSize))
-      const entries: Array<EnvelopeEntry> = []
-      if (page.snapshot) entries.push(...(await this.open(page.snapshot.seq, page.snapshot.data)))
-      for (const change of page.changes) entries.push(...(await this.open(change.seq, change.data)))
+      const blobs = [...(page.snapshot ? [page.snapshot] : []), ...page.changes]
+      const entries = (await Promise.all(blobs.map((blob) => this.open(blob.seq, blob.data)))).flat()
       const reached = page.changes.at(-1)?.seq ?? page.snapshot?.seq ?? cursor
       // The documents and the cursor move together: a crash re-pulls the page, never skips it.
       await this.store.applyRemote(entries, () => writeMeta(this.db, "cursor", reached))
@@ -168,9 +167,10 @@ export class SyncEngine {
     if (snapshots.length === 0) return
     const blob = await Effect.runPromise(sealBlob(this.key, encodeEnvelope(snapshots)))
     const result = await this.api.putSnapshot(cursor, blob)
-    if (Either.isRight(result)) this.knownSnapshotSeq = result.right.snapshotSeq
-    // Another device compacted first: fine, the next round looks again.
-    if (Either.isLeft(result) && result.left.tag !== "SnapshotConflict") throw new RoundFailed(result.left)
+    // Compaction only saves new devices time: if it fails (another device compacted first, the
+    // snapshot is too large, the network dropped), syncing goes on and it is tried again after
+    // another `compactAfter` changes.
+    this.knownSnapshotSeq = Either.isRight(result) ? result.right.snapshotSeq : cursor
   }
 
   /** Waits for the server's head to pass the cursor, a kick, or the long-poll timeout. */

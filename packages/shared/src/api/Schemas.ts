@@ -1,9 +1,18 @@
 /** Payload and response shapes shared by several endpoints. */
-import { Schema } from "effect"
+import { ParseResult, Schema } from "effect"
+import { decodeBase64, encodeBase64 } from "../bytes/Base64.js"
 
 /** Opaque bytes on the JSON wire: standard base64. Bad base64 is a 400. */
-export const Bytes = Schema.Uint8ArrayFromBase64.annotations({
-  description: "opaque bytes, base64 (standard alphabet, padded)"
+export const Bytes = Schema.transformOrFail(Schema.String, Schema.Uint8ArrayFromSelf, {
+  strict: true,
+  decode: (text, _, ast) => {
+    const bytes = decodeBase64(text)
+    return bytes ? ParseResult.succeed(bytes) : ParseResult.fail(new ParseResult.Type(ast, text, "not valid base64 (standard alphabet, padded)"))
+  },
+  encode: (bytes) => ParseResult.succeed(encodeBase64(bytes))
+}).annotations({
+  description: "opaque bytes, base64 (standard alphabet, padded)",
+  jsonSchema: { type: "string", description: "opaque bytes, base64 (standard alphabet, padded)" }
 })
 
 export const WorkspaceId = Schema.UUID.annotations({ description: "workspace id (uuid)" })
