@@ -14,6 +14,13 @@ describe("Base64", () => {
     expect(encodeBase64(view)).toBe("AQID")
   })
 
+  it("handles multi-megabyte payloads, like a workspace snapshot", () => {
+    const big = Uint8Array.from({ length: 9_000_000 }, (_, i) => i & 0xff)
+    const text = encodeBase64(big)
+    expect(text.length).toBe(12_000_000)
+    expect(Buffer.from(decodeBase64(text)!).equals(Buffer.from(big))).toBe(true)
+  })
+
   it("refuses what is not padded standard base64", () => {
     for (const bad of ["abc", "ab=c", "a===", "ab-_", "ab c", "AQID\n", "=AQI"]) expect(decodeBase64(bad), bad).toBeUndefined()
     expect(decodeBase64("")).toEqual(new Uint8Array())
