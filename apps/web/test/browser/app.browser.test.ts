@@ -1,4 +1,5 @@
 /** The PWA in Chromium, end to end: real server, real IndexedDB, real service worker. */
+import { strFromU8, unzipSync } from "fflate"
 import { readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
@@ -187,6 +188,42 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
     await fresh.page.getByRole("link", { name: /Beta/ }).click()
     await expect.poll(() => fresh.page.getByLabel("Body").inputValue()).toBe("second body\nwith two lines")
     expect((await readFile(file)).includes(Buffer.from("second body"))).toBe(false)
+  })
+
+  it("searches titles and bodies, restores a past version, and exports Markdown", async () => {
+    const { page } = await device()
+    await createWorkspaceIn(page)
+    const id = await createNoteIn(page, "Recipe", "flour, water, salt")
+    await createNoteIn(page, "Reading list", "Dune; The Dispossessed")
+    await page.goto("/")
+    await page.getByLabel("Search notes").fill("dispossessed")
+    await expect.poll(() => titlesIn(page)).toEqual(["Reading list"])
+    await page.getByLabel("Search notes").fill("salt flour")
+    await expect.poll(() => titlesIn(page)).toEqual(["Recipe"])
+    await screenshot(page, "12-search")
+
+    await page.goto(`/notes/${id}`)
+    await page.getByLabel("Title").fill("Bread recipe")
+    await page.getByRole("button", { name: "History" }).click()
+    await page.getByRole("region", { name: "Version history" }).getByText("Recipe", { exact: true }).first().waitFor()
+    await screenshot(page, "13-history")
+    await page.getByRole("region", { name: "Version history" }).getByRole("button", { name: /^Restore the version/ }).first().click()
+    await expect.poll(() => page.getByLabel("Title").inputValue()).not.toBe("Bread recipe")
+
+    await page.goto("/settings/backup")
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export as Markdown (zip)" }).click()])
+    const zip = path.join(tmpdir(), `quire-md-${Date.now()}.zip`)
+    await download.saveAs(zip)
+    const files = unzipSync(new Uint8Array(await readFile(zip)))
+    const names = Object.keys(files).sort()
+    expect(names).toEqual(expect.arrayContaining(["reading-list.md"]))
+    expect(strFromU8(files["reading-list.md"]!)).toContain("Dune; The Dispossessed")
+    expect(strFromU8(files["reading-list.md"]!)).toMatch(/^---\ntitle: "Reading list"/)
+
+    const [backup] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download server backup" }).click()])
+    const backupFile = path.join(tmpdir(), `quire-backup-${Date.now()}.qbak`)
+    await backup.saveAs(backupFile)
+    expect((await readFile(backupFile)).subarray(0, 4).toString()).toBe("QBAK")
   })
 
   it("registers its service worker and serves a valid, installable manifest", async () => {
