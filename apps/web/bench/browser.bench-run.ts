@@ -3,11 +3,11 @@
  * network (to the first note list), gzipped size of the initial JS and of the Loro WASM, and
  * the first pull of a 10,000-note workspace into a fresh profile. Writes bench-results/browser.json.
  */
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises"
+import { readdir, readFile } from "node:fs/promises"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
 import { it } from "vitest"
+import { percentile, report } from "./Report.js"
 import { readMeta } from "../src/data/Meta.js"
 import { chromiumPath, createNoteIn, createWorkspaceIn, launchChromium, newDevice, startAppServer, waitForServiceWorker, webDist } from "../test/browser/Chromium.js"
 import { createDevice } from "../test/support/Device.js"
@@ -15,10 +15,6 @@ import { shareLinkFrom } from "../test/support/Pairing.js"
 
 const noteCount = Number(process.env.BENCH_NOTES ?? 10_000)
 
-const percentile = (samples: ReadonlyArray<number>, p: number) => {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(1))
-}
 
 const gzipKb = async (file: string) => Number((gzipSync(await readFile(file), { level: 9 }).length / 1024).toFixed(1))
 
@@ -58,7 +54,7 @@ it.skipIf(!chromiumPath)("measures the PWA in Chromium", async () => {
       await fresh.close()
     }
     await context.close()
-    rows.push({ measure: "cold start offline → first note list (p50)", value: percentile(cold, 50), unit: "ms", target: "≤ 1000 ms" })
+    rows.push({ measure: "cold start offline → first note list (p50)", value: percentile(cold, 50, 1), unit: "ms", target: "≤ 1000 ms" })
 
     // First pull of 10,000 notes into a fresh profile, from pairing to "Synced" with every note listed.
     const seeder = await createDevice(app.url, "seeder")
@@ -79,8 +75,5 @@ it.skipIf(!chromiumPath)("measures the PWA in Chromium", async () => {
     await browser.close()
     await app.stop()
   }
-  console.table(rows)
-  const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../bench-results")
-  await mkdir(outDir, { recursive: true })
-  await writeFile(path.join(outDir, "browser.json"), JSON.stringify({ measuredAt: new Date().toISOString(), rows }, null, 2))
+  await report("browser", rows)
 })

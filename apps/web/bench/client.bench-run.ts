@@ -4,11 +4,11 @@
  * pushed and acknowledged. Prints a table and writes bench-results/client.json.
  */
 import { startInProcess } from "@quire/server/testing"
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
+import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import { it } from "vitest"
+import { percentile, report } from "./Report.js"
 import { createDevice, joinDevice } from "../test/support/Device.js"
 import { shareLinkFrom } from "../test/support/Pairing.js"
 
@@ -20,10 +20,6 @@ interface Row {
   readonly target: string
 }
 
-const percentile = (samples: ReadonlyArray<number>, p: number) => {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2))
-}
 
 const row = (measure: string, samples: ReadonlyArray<number>, target: string): Row => ({
   measure,
@@ -85,8 +81,5 @@ it("measures the client", async () => {
     await server.stop()
     await rm(dataDir, { recursive: true, force: true })
   }
-  console.table(rows)
-  const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../bench-results")
-  await mkdir(outDir, { recursive: true })
-  await writeFile(path.join(outDir, "client.json"), JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows }, null, 2))
+  await report("client", rows)
 })

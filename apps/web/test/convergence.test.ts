@@ -1,32 +1,15 @@
-import { startInProcess, type RunningServer } from "@quire/server/testing"
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import * as path from "node:path"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { createDevice, eventually, joinDevice, notesOf, type Device } from "./support/Device.js"
+import { describe, expect, it } from "vitest"
+import { createDevice, eventually, joinDevice, notesOf } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
+import { serverPerSuite } from "./support/SuiteServer.js"
 
 describe("two devices against the real server", () => {
-  let server: RunningServer
-  let dataDir: string
-  const devices: Array<Device> = []
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), "quire-web-"))
-    server = await startInProcess({ DATA_DIR: dataDir, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000" })
-  })
-  afterEach(async () => {
-    await Promise.all(devices.splice(0).map((device) => device.close()))
-  })
-  afterAll(async () => {
-    await server?.stop()
-    await rm(dataDir, { recursive: true, force: true })
-  })
+  const server = serverPerSuite()
 
   const pairOf = async () => {
     const laptop = await createDevice(server.url, "laptop")
     const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
-    devices.push(laptop, phone)
+    server.track(laptop, phone)
     return { laptop, phone }
   }
 

@@ -1,32 +1,15 @@
 /** The sync engine's own rules: batch sizes, unreadable blobs kept aside, honest status. */
-import { startInProcess, type RunningServer } from "@quire/server/testing"
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import * as path from "node:path"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { readMeta } from "../src/data/Meta.js"
 import { makeSyncApi, type SyncApi } from "../src/sync/SyncApi.js"
 import { SyncEngine } from "../src/sync/SyncEngine.js"
 import { workspaceKeyOf } from "../src/sync/Workspace.js"
 import { createDevice, eventually, joinDevice, notesOf, type Device } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
+import { serverPerSuite } from "./support/SuiteServer.js"
 
 describe("the sync engine", () => {
-  let server: RunningServer
-  let dataDir: string
-  const devices: Array<Device> = []
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), "quire-web-"))
-    server = await startInProcess({ DATA_DIR: dataDir, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000" })
-  })
-  afterEach(async () => {
-    await Promise.all(devices.splice(0).map((device) => device.close()))
-  })
-  afterAll(async () => {
-    await server?.stop()
-    await rm(dataDir, { recursive: true, force: true })
-  })
+  const server = serverPerSuite()
 
   /** The real API, with every push's size written down. */
   const recordingPushes = (api: SyncApi, sizes: Array<{ changes: number; bytes: number }>): SyncApi => ({
@@ -45,7 +28,7 @@ describe("the sync engine", () => {
 
   it("pushes at most 500 changes per request", async () => {
     const laptop = await createDevice(server.url)
-    devices.push(laptop)
+    server.track(laptop)
     const id = await laptop.notes.create({ title: "counter" })
     for (let i = 0; i < 1100; i++) await laptop.notes.setBody(id, String(i))
     const sizes: Array<{ changes: number; bytes: number }> = []
@@ -56,7 +39,7 @@ describe("the sync engine", () => {
 
   it("pushes at most 1 MiB per request", async () => {
     const laptop = await createDevice(server.url)
-    devices.push(laptop)
+    server.track(laptop)
     const big = "x".repeat(300 * 1024)
     for (let i = 0; i < 7; i++) await laptop.notes.create({ title: `big ${i}`, body: `${i}${big}` })
     const sizes: Array<{ changes: number; bytes: number }> = []
@@ -69,7 +52,7 @@ describe("the sync engine", () => {
   it("keeps an unreadable blob aside and goes on syncing everything else", async () => {
     const laptop = await createDevice(server.url)
     const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
-    devices.push(laptop, phone)
+    server.track(laptop, phone)
     await laptop.notes.create({ title: "readable before" })
     await laptop.engine.syncOnce()
     // A device with a broken key writes garbage into the log.
@@ -94,7 +77,7 @@ describe("the sync engine", () => {
 
   it("reports pending changes and bytes honestly, never idle while any wait", async () => {
     const laptop = await createDevice(server.url)
-    devices.push(laptop)
+    server.track(laptop)
     await laptop.notes.create({ title: "one" })
     await laptop.notes.create({ title: "two" })
     laptop.engine.kick()

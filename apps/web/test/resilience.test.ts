@@ -1,11 +1,12 @@
-import { freePort, spawnServer, startInProcess, type RunningServer, type SpawnedServer } from "@quire/server/testing"
+import { freePort, spawnServer, type SpawnedServer } from "@quire/server/testing"
 import { readdir, readFile, mkdtemp, rm, stat } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { readMeta } from "../src/data/Meta.js"
 import { createDevice, eventually, joinDevice, notesOf, type Device } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
+import { serverPerSuite } from "./support/SuiteServer.js"
 
 const tempDir = () => mkdtemp(path.join(tmpdir(), "quire-web-"))
 
@@ -69,26 +70,12 @@ describe("a device against a server that dies mid-push", () => {
 })
 
 describe("devices over time", () => {
-  let server: RunningServer
-  let dataDir: string
-  const devices: Array<Device> = []
-
-  beforeAll(async () => {
-    dataDir = await tempDir()
-    server = await startInProcess({ DATA_DIR: dataDir, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000" })
-  })
-  afterEach(async () => {
-    await Promise.all(devices.splice(0).map((device) => device.close()))
-  })
-  afterAll(async () => {
-    await server?.stop()
-    await rm(dataDir, { recursive: true, force: true })
-  })
+  const server = serverPerSuite()
 
   it("a revoked device stops with a clear auth error and keeps its notes", async () => {
     const laptop = await createDevice(server.url, "laptop")
     const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
-    devices.push(laptop, phone)
+    server.track(laptop, phone)
     const id = await laptop.notes.create({ title: "shared", body: "before revoke" })
     await laptop.engine.syncOnce()
     await phone.engine.syncOnce()
@@ -114,7 +101,7 @@ describe("devices over time", () => {
 
   it("a device paired after compaction gets the snapshot and the tail, with progress, and converges", async () => {
     const laptop = await createDevice(server.url, "laptop", { compactAfter: 50 })
-    devices.push(laptop)
+    server.track(laptop)
     const ids: Array<string> = []
     for (let i = 0; i < 30; i++) ids.push(await laptop.notes.create({ title: `n${i}`, tags: ["old"] }))
     for (let i = 0; i < 40; i++) await laptop.notes.setBody(ids[i % 30]!, `v${i}`)
@@ -131,7 +118,7 @@ describe("devices over time", () => {
     expect(await info()).toMatchObject({ headSeq: 82, snapshotSeq: 70 })
 
     const tablet = await joinDevice(await shareLinkFrom(laptop), "tablet", { pageSize: 5 })
-    devices.push(tablet)
+    server.track(tablet)
     await tablet.engine.syncOnce()
     expect(await notesOf(tablet)).toEqual(await notesOf(laptop))
     expect((await tablet.notes.read(ids[11]!))?.title).toBe("after snapshot 11")
@@ -143,7 +130,7 @@ describe("devices over time", () => {
 
   it("the server holds no plaintext: not in any blob, not in its database files", async () => {
     const laptop = await createDevice(server.url, "laptop")
-    devices.push(laptop)
+    server.track(laptop)
     const title = "Zanzibar-secret-7431"
     const id = await laptop.notes.create({ title, body: `${title} in the body too`, tags: [title] })
     await laptop.notes.setTitle(id, `${title}!`)
@@ -160,7 +147,7 @@ describe("devices over time", () => {
     expect(backup.includes(Buffer.from(title, "utf16le"))).toBe(false)
 
     let scanned = 0
-    for (const file of await filesUnder(path.join(dataDir, "pg"))) {
+    for (const file of await filesUnder(path.join(server.dataDir, "pg"))) {
       if ((await stat(file)).size > 64 * 1024 * 1024) continue
       scanned += 1
       expect((await readFile(file)).includes(needle), file).toBe(false)
