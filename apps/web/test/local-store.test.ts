@@ -60,6 +60,17 @@ describe("the local store", () => {
     expect(await db.outbox.count()).toBe(4)
   })
 
+  it("edits notes that fell out of the in-memory cache as correctly as recent ones", async () => {
+    const { db, key, notes } = await setup()
+    const ids: Array<string> = []
+    for (let i = 0; i < 320; i++) ids.push(await notes.create({ title: `note ${i}`, body: "first" }))
+    await notes.setBody(ids[0]!, "first, then edited after 319 others")
+    expect(await notes.read(ids[0]!)).toMatchObject({ title: "note 0", body: "first, then edited after 319 others" })
+    const fresh = new NoteRepository(new DocStore(db, key))
+    expect((await fresh.read(ids[0]!))?.body).toBe("first, then edited after 319 others")
+    expect(await db.outbox.count()).toBe(321)
+  })
+
   it("trash, restore and delete forever move the note between lists", async () => {
     const { db, notes } = await setup()
     const id = await notes.create({ title: "doomed" })

@@ -38,7 +38,11 @@ const readOnlyReasonOf = (doc: LoroDoc): string | undefined => {
     : undefined
 }
 
+/** Documents kept in memory per context; the least recently used beyond this are dropped. */
+const cacheLimit = 300
+
 export class DocStore {
+  /** In least-recently-used order: every access moves an entry to the end. */
   private readonly cache = new Map<string, Entry>()
   private turn: Promise<unknown> = Promise.resolve()
 
@@ -48,16 +52,27 @@ export class DocStore {
     readonly clock: () => number = Date.now
   ) {}
 
-  /** Runs `task` after every earlier task of this store. */
+  /**
+   * Runs `task` after every earlier task of this store. Between tasks every cached document
+   * equals its stored row, so the cache can drop the least recently used ones safely.
+   */
   exclusive<A>(task: () => Promise<A>): Promise<A> {
-    const run = this.turn.then(task, task)
+    const run = this.turn.then(task, task).finally(() => this.trimCache())
     this.turn = run.catch(() => undefined)
     return run
   }
 
+  private trimCache() {
+    for (const id of this.cache.keys()) {
+      if (this.cache.size <= cacheLimit) return
+      this.cache.get(id)?.doc.free()
+      this.cache.delete(id)
+    }
+  }
+
   /** The document as this context holds it, loading it from the database once. */
   private async entry(id: string): Promise<Entry> {
-    return this.cache.get(id) ?? this.entryFrom(id, await this.db.docs.get(id))
+    return this.cache.has(id) ? this.entryFrom(id, undefined) : this.entryFrom(id, await this.db.docs.get(id))
   }
 
   /** The cached document caught up with `row`, or a new entry built from it (or empty). */
@@ -65,6 +80,8 @@ export class DocStore {
     const cached = this.cache.get(id)
     if (cached) {
       if (row && !sameBytes(row.version, cached.storedVersion)) cached.doc.import(row.snapshot)
+      this.cache.delete(id)
+      this.cache.set(id, cached)
       return cached
     }
     const doc = new LoroDoc()
