@@ -6,6 +6,8 @@ export default defineConfig({
     include: ["bench/**/*.bench-run.ts"],
     setupFiles: ["fake-indexeddb/auto"],
     testTimeout: 600_000,
-    pool: "forks"
+    pool: "forks",
+    // One benchmark at a time: on a small machine, two would measure each other.
+    fileParallelism: false
   }
 })
