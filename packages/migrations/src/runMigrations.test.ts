@@ -15,6 +15,19 @@ const sync = (a: LoroDoc, b: LoroDoc) => {
 
 const migrated = (doc: LoroDoc, docId = "note-1") => Either.getOrThrow(migrateNote(docId, doc))
 
+/** Two devices holding the same v1 note, each under its own peer id. */
+const twoReplicas = (original = v1Note(shoppingList)) => [replicaOf(original, 101), replicaOf(original, 202)] as const
+
+/** Each device migrates offline, they meet, and each runs the migrations again after the import (as the client does). */
+const migrateOfflineThenMeet = (a: LoroDoc, b: LoroDoc) => {
+  migrated(a)
+  migrated(b)
+  sync(a, b)
+  migrated(a)
+  migrated(b)
+  sync(a, b)
+}
+
 describe("the migration list", () => {
   it("ends at the version the schema package writes", () => {
     expect(latestVersion).toBe(currentSchemaVersion)
@@ -76,15 +89,8 @@ describe("migrateNote", () => {
   })
 
   it("two devices migrating the same v1 document offline converge to one correct document", () => {
-    const original = v1Note(shoppingList)
-    const a = replicaOf(original, 101)
-    const b = replicaOf(original, 202)
-    migrated(a)
-    migrated(b)
-    sync(a, b)
-    migrated(a)
-    migrated(b)
-    sync(a, b)
+    const [a, b] = twoReplicas()
+    migrateOfflineThenMeet(a, b)
     const expected = { title: "Shopping list", body: "milk\neggs\nbread", tags: ["home", "errands", "weekly"], schemaVersion: 3 }
     expect(readNote("note-1", a)).toMatchObject(expected)
     expect(a.toJSON()).toEqual(b.toJSON())
@@ -93,9 +99,7 @@ describe("migrateNote", () => {
   })
 
   it("keeps edits each device made after migrating, merged", () => {
-    const original = v1Note(shoppingList)
-    const a = replicaOf(original, 101)
-    const b = replicaOf(original, 202)
+    const [a, b] = twoReplicas()
     migrated(a)
     migrated(b)
     setTitle(a, "Shopping list (Sunday)", 2)
@@ -108,19 +112,12 @@ describe("migrateNote", () => {
   })
 
   it("loses nothing when the devices migrated different v1 states", () => {
-    const original = v1Note(shoppingList)
-    const a = replicaOf(original, 101)
-    const b = replicaOf(original, 202)
+    const [a, b] = twoReplicas()
     // b's old app changed the content before the upgrade, and never synced it.
     const content = b.getMap("note").get("content") as { insert: (i: number, s: string) => void }
     content.insert(shoppingList.content.length, "\nbutter")
     b.commit()
-    migrated(a)
-    migrated(b)
-    sync(a, b)
-    migrated(a)
-    migrated(b)
-    sync(a, b)
+    migrateOfflineThenMeet(a, b)
     expect(a.toJSON()).toEqual(b.toJSON())
     expect(readNote("note-1", a).body).toContain("butter")
     expect(readNote("note-1", a).title).toContain("Shopping list")
