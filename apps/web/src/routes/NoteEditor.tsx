@@ -184,7 +184,9 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
           }}
         />
       )}
-      <p className="muted">Edited {timeAgo(note.updatedAt)} · saved on this device as you type</p>
+      <p className="muted" role="status" aria-label="Save state">
+        {titleSave.saving || bodySave.saving ? "Saving…" : `Saved on this device · edited ${timeAgo(note.updatedAt)}`}
+      </p>
       {showHistory && <HistoryPanel noteId={noteId} repository={repository} onRestored={() => void reload()} />}
     </section>
   )

@@ -1,12 +1,14 @@
-import { useCallback, useRef } from "react"
+import { useCallback, useEffect, useRef, useState } from "react"
 
 /**
  * Saves the latest value without piling up writes: while one save runs, newer values wait
- * and only the last is written next. Every keystroke is durable within a few milliseconds.
+ * and only the last is written next. Every keystroke is durable within a few milliseconds;
+ * until it is, `saving` is true and leaving the page asks first.
  */
 export const useLatestSave = <T,>(save: (value: T) => Promise<void>, onSettled: () => void) => {
   const running = useRef(false)
   const next = useRef<{ value: T } | null>(null)
+  const [saving, setSaving] = useState(false)
   const pump = useCallback(async () => {
     if (running.current) return
     running.current = true
@@ -18,15 +20,23 @@ export const useLatestSave = <T,>(save: (value: T) => Promise<void>, onSettled: 
       }
     } finally {
       running.current = false
+      setSaving(false)
       onSettled()
     }
   }, [save, onSettled])
   const schedule = useCallback(
     (value: T) => {
       next.current = { value }
+      setSaving(true)
       void pump()
     },
     [pump]
   )
-  return { schedule, isBusy: () => running.current || next.current !== null }
+  useEffect(() => {
+    if (!saving) return
+    const holdOn = (event: BeforeUnloadEvent) => event.preventDefault()
+    addEventListener("beforeunload", holdOn)
+    return () => removeEventListener("beforeunload", holdOn)
+  }, [saving])
+  return { schedule, saving, isBusy: () => running.current || next.current !== null }
 }

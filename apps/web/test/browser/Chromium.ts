@@ -83,16 +83,16 @@ export const createWorkspaceIn = async (page: Page, deviceName = "Laptop") => {
   await page.getByRole("button", { name: "New note" }).waitFor()
 }
 
+/** Waits until the editor says every keystroke is stored on the device. */
+export const waitUntilSaved = (page: Page) => page.getByRole("status", { name: "Save state" }).filter({ hasText: /^Saved on this device/ }).waitFor()
+
 /** Creates a note through the UI and returns its id. */
 export const createNoteIn = async (page: Page, title: string, body: string) => {
   await page.goto("/")
   await page.getByRole("button", { name: "New note" }).click()
   await page.getByLabel("Title").fill(title)
   await page.getByLabel("Body").fill(body)
-  await page.waitForFunction(
-    ([t]) => document.querySelector<HTMLInputElement>("#note-title")?.value === t,
-    [title]
-  )
+  await waitUntilSaved(page)
   const id = new URL(page.url()).pathname.split("/").pop()!
   return id
 }

@@ -14,6 +14,7 @@ import {
   screenshot,
   startAppServer,
   waitForServiceWorker,
+  waitUntilSaved,
   type AppServer
 } from "./Chromium.js"
 
@@ -90,6 +91,7 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
     await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toMatch(/Offline/)
     await page.goto(`/notes/${id}`)
     await page.getByLabel("Body").fill("edited with no network")
+    await waitUntilSaved(page)
     await page.reload()
     await expect.poll(() => page.getByLabel("Body").inputValue()).toBe("edited with no network")
     await screenshot(page, "06-offline-editor")
@@ -111,6 +113,7 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
     await context.setOffline(true)
     await page.goto(`/notes/${id}`)
     await page.getByLabel("Body").fill("Pack: shoes, passport")
+    await waitUntilSaved(page)
     await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toMatch(/Offline \(\d+ pending\)/)
     await context.setOffline(false)
     await page.getByRole("button", { name: "Sync now" }).click()
@@ -204,6 +207,7 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
 
     await page.goto(`/notes/${id}`)
     await page.getByLabel("Title").fill("Bread recipe")
+    await waitUntilSaved(page)
     await page.getByRole("button", { name: "History" }).click()
     await page.getByRole("region", { name: "Version history" }).getByText("Recipe", { exact: true }).first().waitFor()
     await screenshot(page, "13-history")
