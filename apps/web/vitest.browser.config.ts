@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
-    fileParallelism: false
+    fileParallelism: false,
+    // A busy CI machine renders slower than a laptop: give every poll room.
+    expect: { poll: { timeout: 15_000, interval: 50 } }
   }
 })
