@@ -1,12 +1,12 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { Forbidden, QuotaExceeded, SnapshotConflict, WorkspaceNotFound } from "./Errors.js"
+import { ClientSeqReused, CompactionConflict, Forbidden, QuotaExceeded, WorkspaceNotFound } from "./Errors.js"
 import { Limits } from "./Limits.js"
 import { Authentication } from "./Middleware.js"
-import { Bytes, ClientSeq, DeviceId, IntFromQuery, Seq } from "./Schemas.js"
+import { Bytes, ClientSeq, DeviceId, DocKey, IntFromQuery, Seq } from "./Schemas.js"
 import { WorkspacePath } from "./WorkspacesApi.js"
 
-export const PushChange = Schema.Struct({ clientSeq: ClientSeq, data: Bytes })
+export const PushChange = Schema.Struct({ clientSeq: ClientSeq, key: DocKey, data: Bytes })
 
 export const PushRequest = Schema.Struct({
   changes: Schema.Array(PushChange).pipe(Schema.minItems(1), Schema.maxItems(Limits.maxChangesPerPush))
@@ -16,12 +16,13 @@ export const PushResult = Schema.Struct({ clientSeq: ClientSeq, seq: Seq })
 
 export const PushResponse = Schema.Struct({ results: Schema.Array(PushResult), headSeq: Seq })
 
-export const PulledChange = Schema.Struct({ seq: Seq, deviceId: DeviceId, data: Bytes })
+/** An update carries some edits of a document; a snapshot carries all of them up to its seq. */
+export const ChangeKind = Schema.Literal("update", "snapshot")
+export type ChangeKind = typeof ChangeKind.Type
 
-export const Snapshot = Schema.Struct({ seq: Seq, data: Bytes })
+export const PulledChange = Schema.Struct({ seq: Seq, deviceId: DeviceId, key: DocKey, kind: ChangeKind, data: Bytes })
 
 export const PullResponse = Schema.Struct({
-  snapshot: Schema.NullOr(Snapshot),
   changes: Schema.Array(PulledChange),
   headSeq: Seq,
   hasMore: Schema.Boolean
@@ -29,7 +30,8 @@ export const PullResponse = Schema.Struct({
 
 export const PullParams = Schema.Struct({
   after: Schema.optional(IntFromQuery),
-  limit: Schema.optional(IntFromQuery.pipe(Schema.between(1, Limits.maxPageSize)))
+  limit: Schema.optional(IntFromQuery.pipe(Schema.between(1, Limits.maxPageSize))),
+  maxBytes: Schema.optional(IntFromQuery.pipe(Schema.greaterThanOrEqualTo(1)))
 })
 
 export const WaitParams = Schema.Struct({
@@ -39,6 +41,10 @@ export const WaitParams = Schema.Struct({
 
 export const WaitResponse = Schema.Struct({ headSeq: Seq })
 
+export const CompactionRequest = Schema.Struct({ key: DocKey, covers: Seq, clientSeq: ClientSeq, data: Bytes })
+
+export const CompactionResponse = Schema.Struct({ seq: Seq, removed: Schema.NonNegativeInt, headSeq: Seq })
+
 export class ChangesApi extends HttpApiGroup.make("changes")
   .add(
     HttpApiEndpoint.post("push", "/workspaces/:ws/changes")
@@ -46,6 +52,7 @@ export class ChangesApi extends HttpApiGroup.make("changes")
       .setPayload(PushRequest)
       .addSuccess(PushResponse)
       .addError(QuotaExceeded)
+      .addError(ClientSeqReused)
   )
   .add(
     HttpApiEndpoint.get("pull", "/workspaces/:ws/changes")
@@ -60,11 +67,12 @@ export class ChangesApi extends HttpApiGroup.make("changes")
       .addSuccess(WaitResponse)
   )
   .add(
-    HttpApiEndpoint.put("putSnapshot", "/workspaces/:ws/snapshot")
+    HttpApiEndpoint.post("compact", "/workspaces/:ws/compactions")
       .setPath(WorkspacePath)
-      .setPayload(Snapshot)
-      .addSuccess(Schema.Struct({ snapshotSeq: Seq }))
-      .addError(SnapshotConflict)
+      .setPayload(CompactionRequest)
+      .addSuccess(CompactionResponse)
+      .addError(CompactionConflict)
+      .addError(ClientSeqReused)
       .addError(QuotaExceeded)
   )
   .addError(Forbidden)

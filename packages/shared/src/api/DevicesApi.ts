@@ -74,4 +74,13 @@ export class DevicesApi extends HttpApiGroup.make("devices")
       .addError(Forbidden)
       .addError(WorkspaceNotFound)
       .middleware(Authentication)
+  )
+  .add(
+    HttpApiEndpoint.post("recoverMaster", "/workspaces/:ws/master/recover")
+      .setPath(WorkspacePath)
+      .setPayload(Schema.Struct({ label: Label }))
+      .addSuccess(Schema.Struct({ masterToken: Schema.String, deviceId: DeviceId }))
+      .addError(Forbidden)
+      .addError(WorkspaceNotFound)
+      .middleware(Authentication)
   ) {}

@@ -84,11 +84,39 @@ export class PairingCodeUsed extends Schema.TaggedError<PairingCodeUsed>()(
   HttpApiSchema.annotations({ status: 409 })
 ) {}
 
-/** 409: a snapshot that does not move the workspace forward (stale, or past the head). */
-export class SnapshotConflict extends Schema.TaggedError<SnapshotConflict>()(
-  "SnapshotConflict",
+/** 409: a compaction whose `covers` lies past the workspace head (it claims changes that do not exist). */
+export class CompactionConflict extends Schema.TaggedError<CompactionConflict>()(
+  "CompactionConflict",
   withMessage,
   HttpApiSchema.annotations({ status: 409 })
+) {}
+
+/** 409: this device already stored different bytes under that clientSeq; nothing of the request was stored. */
+export class ClientSeqReused extends Schema.TaggedError<ClientSeqReused>()(
+  "ClientSeqReused",
+  { message: Schema.String, clientSeq: Schema.Number },
+  HttpApiSchema.annotations({ status: 409 })
+) {}
+
+/** 409: a blob with that id is already stored with other bytes. */
+export class BlobConflict extends Schema.TaggedError<BlobConflict>()(
+  "BlobConflict",
+  withMessage,
+  HttpApiSchema.annotations({ status: 409 })
+) {}
+
+/** 404: no blob with that id in this workspace. */
+export class BlobNotFound extends Schema.TaggedError<BlobNotFound>()(
+  "BlobNotFound",
+  withMessage,
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+/** 400: the client speaks another version of this contract; `serverVersion` says which one the server speaks. */
+export class ProtocolMismatch extends Schema.TaggedError<ProtocolMismatch>()(
+  "ProtocolMismatch",
+  { message: Schema.String, serverVersion: Schema.Number },
+  HttpApiSchema.annotations({ status: 400 })
 ) {}
 
 /** 409: the master token cannot be revoked as a device; rotate it instead. */

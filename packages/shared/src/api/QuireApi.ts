@@ -1,9 +1,10 @@
 /** The whole REST contract, served under `/api/v1`. */
 import { HttpApi, OpenApi } from "@effect/platform"
 import { BackupApi } from "./BackupApi.js"
+import { BlobsApi } from "./BlobsApi.js"
 import { ChangesApi } from "./ChangesApi.js"
 import { DevicesApi } from "./DevicesApi.js"
-import { MalformedBody, PayloadTooLarge, RouteNotFound } from "./Errors.js"
+import { MalformedBody, PayloadTooLarge, ProtocolMismatch, RouteNotFound } from "./Errors.js"
 import { HealthApi } from "./HealthApi.js"
 import { WorkspacesApi } from "./WorkspacesApi.js"
 
@@ -14,10 +15,12 @@ export class QuireApi extends HttpApi.make("quire")
   .add(WorkspacesApi)
   .add(ChangesApi)
   .add(DevicesApi)
+  .add(BlobsApi)
   .add(BackupApi)
   .addError(MalformedBody)
   .addError(PayloadTooLarge)
   .addError(RouteNotFound)
+  .addError(ProtocolMismatch)
   .prefix(apiPrefix)
   .annotate(OpenApi.Title, "Quire byte store")
   .annotate(

@@ -12,8 +12,11 @@ export const WorkspacePath = Schema.Struct({ ws: WorkspaceId })
 export const WorkspaceInfo = Schema.Struct({
   workspaceId: WorkspaceId,
   headSeq: Seq,
-  snapshotSeq: Seq,
+  /** Changes stored now: compaction removes the ones a snapshot covers. */
+  changeCount: Schema.NonNegativeInt,
+  /** Bytes stored, changes and blobs together, against `quotaBytes`. */
   bytesUsed: Schema.NonNegativeInt,
+  quotaBytes: Schema.NonNegativeInt,
   createdAt: Schema.Date
 })
 

@@ -1,4 +1,5 @@
 export * from "./BackupApi.js"
+export * from "./BlobsApi.js"
 export * from "./ChangesApi.js"
 export * from "./DevicesApi.js"
 export * from "./Errors.js"

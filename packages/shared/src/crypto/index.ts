@@ -1,2 +1,3 @@
 export * from "./BlobCipher.js"
 export * from "./WorkspaceKey.js"
+export * from "./DerivedKeys.js"
