@@ -61,7 +61,7 @@ describe("the sync engine", () => {
     await fetch(`${server.url}/api/v1/workspaces/${credentials.workspaceId}/changes`, {
       method: "POST",
       headers: { authorization: `Bearer ${credentials.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ changes: [{ clientSeq: 999_999, data: garbage }] })
+      body: JSON.stringify({ changes: [{ clientSeq: 999_999, key: "a2V5LW9mLWEtYnJva2VuLWRldmljZQ", data: garbage }] })
     })
     await laptop.notes.create({ title: "readable after" })
     await laptop.engine.syncOnce()
@@ -70,7 +70,7 @@ describe("the sync engine", () => {
     expect(phone.engine.current).toMatchObject({ state: "idle", cursor: 3 })
     const kept = await phone.db.quarantine.toArray()
     expect(kept).toHaveLength(1)
-    expect(kept[0]).toMatchObject({ seq: 2 })
+    expect(kept[0]).toMatchObject({ seq: 2, key: "a2V5LW9mLWEtYnJva2VuLWRldmljZQ" })
     expect(Buffer.from(kept[0]!.data).toString()).toBe("definitely not a sealed envelope")
     expect((await notesOf(phone)).map((n) => n?.title).sort()).toEqual(["readable after", "readable before"])
   })

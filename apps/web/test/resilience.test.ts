@@ -99,35 +99,6 @@ describe("devices over time", () => {
     expect(await phone.db.outbox.count()).toBe(1)
   })
 
-  it("a device paired after compaction gets the snapshot and the tail, with progress, and converges", async () => {
-    const laptop = await createDevice(server.url, "laptop", { compactAfter: 50 })
-    server.track(laptop)
-    const ids: Array<string> = []
-    for (let i = 0; i < 30; i++) ids.push(await laptop.notes.create({ title: `n${i}`, tags: ["old"] }))
-    for (let i = 0; i < 40; i++) await laptop.notes.setBody(ids[i % 30]!, `v${i}`)
-    await laptop.engine.syncOnce()
-    const credentials = (await readMeta(laptop.db, "workspace"))!
-    const info = async () =>
-      (await fetch(`${server.url}/api/v1/workspaces/${credentials.workspaceId}`, {
-        headers: { authorization: `Bearer ${credentials.token}` }
-      }).then((r) => r.json())) as { headSeq: number; snapshotSeq: number }
-    expect(await info()).toMatchObject({ headSeq: 70, snapshotSeq: 70 })
-
-    for (let i = 0; i < 12; i++) await laptop.notes.setTitle(ids[i]!, `after snapshot ${i}`)
-    await laptop.engine.syncOnce()
-    expect(await info()).toMatchObject({ headSeq: 82, snapshotSeq: 70 })
-
-    const tablet = await joinDevice(await shareLinkFrom(laptop), "tablet", { pageSize: 5 })
-    server.track(tablet)
-    await tablet.engine.syncOnce()
-    expect(await notesOf(tablet)).toEqual(await notesOf(laptop))
-    expect((await tablet.notes.read(ids[11]!))?.title).toBe("after snapshot 11")
-    const progress = tablet.statuses.flatMap((s) => (s.progress ? [s.progress] : []))
-    expect(progress.length).toBeGreaterThan(0)
-    expect(progress.every((p) => p.total === 82 && p.done > 0 && p.done < 82)).toBe(true)
-    expect(tablet.engine.current).toMatchObject({ cursor: 82, progress: null, state: "idle" })
-  })
-
   it("the server holds no plaintext: not in any blob, not in its database files", async () => {
     const laptop = await createDevice(server.url, "laptop")
     server.track(laptop)

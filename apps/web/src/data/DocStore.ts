@@ -11,8 +11,8 @@
  */
 import { migrateNote, latestVersion } from "@quire/migrations"
 import { readNote, schemaVersionOf, workspaceDocId } from "@quire/schema"
-import { encodeEnvelope, sealBlob, type EnvelopeEntry } from "@quire/shared"
-import { Effect, Either } from "effect"
+import { encodeEnvelope, makeDocKeys, sealBlob, type EnvelopeEntry } from "@quire/shared"
+import { Effect, Either, Encoding } from "effect"
 import { LoroDoc } from "loro-crdt"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
 import type { DocRow, QuireDb } from "./QuireDb.js"
@@ -41,16 +41,47 @@ const readOnlyReasonOf = (doc: LoroDoc): string | undefined => {
 /** Documents kept in memory per context; the least recently used beyond this are dropped. */
 const cacheLimit = 300
 
+/** A pulled change's document entry, with the seq of the change that carried it. */
+export interface RemoteEntry extends EnvelopeEntry {
+  readonly seq?: number
+}
+
+/** A pulled change Loro refused to import: kept aside by the caller, never dropped. */
+export interface ImportFailure {
+  readonly seq: number | undefined
+  readonly docId: string
+  readonly bytes: Uint8Array
+  readonly reason: string
+}
+
+/** Loads a stored row into a document: the snapshot, then the updates still waiting on dependencies. */
+const importRow = (doc: LoroDoc, row: DocRow) => {
+  doc.import(row.snapshot)
+  if (row.pending) doc.import(row.pending)
+}
+
 export class DocStore {
   /** In least-recently-used order: every access moves an entry to the end. */
   private readonly cache = new Map<string, Entry>()
   private turn: Promise<unknown> = Promise.resolve()
+  private docKeys: Promise<(docId: string) => Effect.Effect<Uint8Array>> | undefined
+  private readonly keyCache = new Map<string, Uint8Array>()
 
   constructor(
     readonly db: QuireDb,
     private readonly key: CryptoKey,
     readonly clock: () => number = Date.now
   ) {}
+
+  /** The document's compaction key as the server sees it (HMAC of its id), derived once. */
+  async keyOf(docId: string): Promise<Uint8Array> {
+    const known = this.keyCache.get(docId)
+    if (known) return known
+    this.docKeys ??= Effect.runPromise(makeDocKeys(this.key))
+    const key = await Effect.runPromise((await this.docKeys)(docId))
+    this.keyCache.set(docId, key)
+    return key
+  }
 
   /**
    * Runs `task` after every earlier task of this store. Between tasks every cached document
@@ -79,14 +110,14 @@ export class DocStore {
   private entryFrom(id: string, row: DocRow | undefined): Entry {
     const cached = this.cache.get(id)
     if (cached) {
-      if (row && !sameBytes(row.version, cached.storedVersion)) cached.doc.import(row.snapshot)
+      if (row && !sameBytes(row.version, cached.storedVersion)) importRow(cached.doc, row)
       this.cache.delete(id)
       this.cache.set(id, cached)
       return cached
     }
     const doc = new LoroDoc()
     // `snapshot` holds the whole document: a snapshot, or an update carrying its entire history.
-    if (row) doc.import(row.snapshot)
+    if (row) importRow(doc, row)
     const entry: Entry = { doc, storedVersion: row?.version }
     // Changes carry their time, so a note's history can say when each version was written.
     entry.doc.setRecordTimestamp(true)
@@ -97,19 +128,21 @@ export class DocStore {
   /** Inside a transaction: merges in whatever another context stored since this one looked. */
   private async catchUp(id: string, entry: Entry): Promise<void> {
     const row = await this.db.docs.get(id)
-    if (row && !sameBytes(row.version, entry.storedVersion)) entry.doc.import(row.snapshot)
+    if (row && !sameBytes(row.version, entry.storedVersion)) importRow(entry.doc, row)
   }
 
   /** The rows that store `entry`: the document, and (for a note) its list row and search text. */
   private rowsOf(id: string, entry: Entry, whole?: Uint8Array) {
     const version = entry.doc.oplogVersion().encode()
     const readOnlyReason = readOnlyReasonOf(entry.doc)
+    const pending = entry.doc.exportPendingUpdates()
     const doc: DocRow = {
       id,
       snapshot: whole ?? entry.doc.export({ mode: "snapshot" }),
       version,
       schemaVersion: schemaVersionOf(entry.doc),
-      ...(readOnlyReason === undefined ? {} : { readOnlyReason })
+      ...(readOnlyReason === undefined ? {} : { readOnlyReason }),
+      ...(pending === undefined ? {} : { pending })
     }
     if (id === workspaceDocId) return { doc, version }
     const note = readNote(id, entry.doc)
@@ -162,10 +195,11 @@ export class DocStore {
     const update = entry.doc.export({ mode: "update", from: before })
     try {
       const blob = await Effect.runPromise(sealBlob(this.key, encodeEnvelope([{ docId: id, bytes: update }])))
+      const key = await this.keyOf(id)
       await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.outbox], async () => {
         await this.catchUp(id, entry)
         await this.persist([[id, entry]])
-        await this.db.outbox.add({ blob, createdAt: this.clock() })
+        await this.db.outbox.add({ docId: id, key, blob, createdAt: this.clock() })
       })
     } catch (error) {
       this.forget([id])
@@ -175,32 +209,40 @@ export class DocStore {
 
   /**
    * Remote changes: imports every entry into its document and stores them, together with
-   * whatever `alsoWrite` records (the pull cursor), in one transaction. Then migrates any
-   * document that arrived in an older format; those edits go to the outbox like any other.
+   * whatever `alsoWrite` records (the pull cursor, the entries Loro refused), in one
+   * transaction. Then migrates any document that arrived in an older format; those edits go
+   * to the outbox like any other.
    */
-  applyRemote(entries: ReadonlyArray<EnvelopeEntry>, alsoWrite: () => Promise<unknown> = async () => {}): Promise<void> {
+  applyRemote(
+    entries: ReadonlyArray<RemoteEntry>,
+    alsoWrite: (failures: ReadonlyArray<ImportFailure>) => Promise<unknown> = async () => {}
+  ): Promise<void> {
     return this.exclusive(async () => {
-      const updates = new Map<string, Array<Uint8Array>>()
-      for (const { docId, bytes } of entries) {
-        const list = updates.get(docId)
-        if (list) list.push(bytes)
-        else updates.set(docId, [bytes])
+      const updates = new Map<string, Array<RemoteEntry>>()
+      for (const entry of entries) {
+        const list = updates.get(entry.docId)
+        if (list) list.push(entry)
+        else updates.set(entry.docId, [entry])
       }
       const ids = [...updates.keys()]
       try {
-        await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.meta], async () => {
+        const tables = [this.db.docs, this.db.notes, this.db.noteText, this.db.meta, this.db.quarantine, this.db.docLog]
+        await this.db.transaction("rw", tables, async () => {
           // One read for the whole page, then Loro in memory, then bulk writes: no per-note round trips.
           const stored = await this.db.docs.bulkGet(ids)
+          const failures: Array<ImportFailure> = []
           const touched = ids.map((id, i) => {
             const known = this.cache.has(id) || stored[i] !== undefined
             const entry = this.entryFrom(id, stored[i])
-            const bytes = updates.get(id)!
-            entry.doc.importBatch(bytes)
+            const received = updates.get(id)!
+            const failed = importAll(entry.doc, id, received)
+            failures.push(...failed)
             // A document seen for the first time, whole in one blob: those bytes are what we would store.
-            return [id, entry, !known && bytes.length === 1 ? bytes[0] : undefined] as const
+            const whole = !known && received.length === 1 && failed.length === 0 ? received[0]!.bytes : undefined
+            return [id, entry, whole] as const
           })
           await this.persist(touched)
-          await alsoWrite()
+          await alsoWrite(failures)
         })
       } catch (error) {
         this.forget(ids)
@@ -230,7 +272,21 @@ export class DocStore {
     await this.saveLocalChange(id, entry, before)
   }
 
-  /** Every document's full snapshot, for compaction and export. */
+  /**
+   * The document as a fresh snapshot for compaction, or why it must not be compacted here:
+   * a snapshot may only replace what it provably contains.
+   */
+  compactionSnapshot(id: string): Promise<{ readonly snapshot: Uint8Array } | { readonly refused: string }> {
+    return this.exclusive(async () => {
+      const entry = await this.current(id)
+      if (!entry) return { refused: "not stored on this device" }
+      if (entry.doc.exportPendingUpdates() !== undefined) return { refused: "updates wait on missing dependencies" }
+      if (readOnlyReasonOf(entry.doc)) return { refused: "written by a newer app" }
+      return { snapshot: entry.doc.export({ mode: "snapshot" }) }
+    })
+  }
+
+  /** Every document's full snapshot, for export. */
   async allSnapshots(): Promise<Array<EnvelopeEntry>> {
     return this.exclusive(async () => {
       const rows = await this.db.docs.toArray()
@@ -244,7 +300,7 @@ export class DocStore {
     if (!row) return undefined
     const entry = await this.entry(id)
     if (!sameBytes(row.version, entry.storedVersion)) {
-      entry.doc.import(row.snapshot)
+      importRow(entry.doc, row)
       entry.storedVersion = row.version
     }
     return entry
@@ -278,3 +334,27 @@ export class DocStore {
 }
 
 export type NoteVersion = Awaited<ReturnType<DocStore["history"]>>[number]
+
+/**
+ * Imports a document's pulled entries in one batch; if Loro refuses the batch, one by one, so
+ * only the entries it cannot read are set aside and the rest still arrive.
+ */
+const importAll = (doc: LoroDoc, docId: string, received: ReadonlyArray<RemoteEntry>): Array<ImportFailure> => {
+  try {
+    doc.importBatch(received.map((r) => r.bytes))
+    return []
+  } catch {
+    const failures: Array<ImportFailure> = []
+    for (const { seq, bytes } of received) {
+      try {
+        doc.import(bytes)
+      } catch (error) {
+        failures.push({ seq, docId, bytes, reason: `Loro could not import it: ${error instanceof Error ? error.message : String(error)}` })
+      }
+    }
+    return failures
+  }
+}
+
+/** A compaction key as stored on the device (base64url), the way the server names it too. */
+export const keyText = (key: Uint8Array) => Encoding.encodeBase64Url(key)

@@ -15,6 +15,11 @@ export interface DocRow {
   readonly schemaVersion: number
   /** Why the document cannot be edited here (written by a newer app), if it cannot. */
   readonly readOnlyReason?: string
+  /**
+   * Remote updates Loro holds back until their missing dependencies arrive
+   * (`exportPendingUpdates`); a snapshot leaves them out, so they are stored beside it.
+   */
+  readonly pending?: Uint8Array
 }
 
 export interface NoteRow {
@@ -33,6 +38,9 @@ export interface NoteRow {
 export interface OutboxEntry {
   /** Assigned by IndexedDB, increasing, never reused: the idempotency key of the push. */
   readonly clientSeq?: number
+  /** The one document the change belongs to, and its compaction key as the server sees it. */
+  readonly docId: string
+  readonly key: Uint8Array
   /** `sealBlob(encodeEnvelope(...))`: exactly what goes to the server. */
   readonly blob: Uint8Array
   readonly createdAt: number
@@ -42,6 +50,8 @@ export interface OutboxEntry {
 export interface QuarantineRow {
   readonly id?: number
   readonly seq: number
+  /** The compaction key of the change (base64url): a document with one is never compacted here. */
+  readonly key?: string
   readonly data: Uint8Array
   readonly reason: string
   readonly at: number
@@ -62,6 +72,26 @@ export interface NoteTextRow {
   readonly text: string
 }
 
+/**
+ * What this device knows of one document's log on the server, from the changes it pulled:
+ * how much lies past the document's latest snapshot. Compaction decides from it.
+ */
+export interface DocLogRow {
+  /** The compaction key, base64url. */
+  readonly key: string
+  /** The document, once one of its changes could be read. */
+  readonly docId?: string
+  /** Changes past the latest snapshot, and their bytes. */
+  readonly tailCount: number
+  readonly tailBytes: number
+  /** Size of the latest snapshot (0 while there is none), and how many changes it replaced. */
+  readonly snapshotBytes: number
+  readonly coveredCount: number
+  /** When this device pulled the document's latest change, and which device wrote it. */
+  readonly lastChangeAt: number
+  readonly lastDeviceId: string
+}
+
 export interface MetaRow {
   readonly key: string
   readonly value: unknown
@@ -75,6 +105,7 @@ export class QuireDb extends Dexie {
   quarantine!: EntityTable<QuarantineRow, "id">
   docBackups!: EntityTable<DocBackupRow, "id">
   noteText!: EntityTable<NoteTextRow, "id">
+  docLog!: EntityTable<DocLogRow, "key">
 
   constructor(name = "quire") {
     super(name)
@@ -87,5 +118,7 @@ export class QuireDb extends Dexie {
       docBackups: "++id, docId"
     })
     this.version(2).stores({ noteText: "id" })
+    // Contract v2: changes are keyed by document, and compaction is per document.
+    this.version(3).stores({ outbox: "++clientSeq, docId", quarantine: "++id, seq, key", docLog: "key" })
   }
 }

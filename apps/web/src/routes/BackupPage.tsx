@@ -5,8 +5,11 @@ import { useState } from "react"
 import { useSession, useSyncStatus } from "../app/Session.js"
 import { forgetWorkspace } from "../app/StorageGuard.js"
 import { makeAdminApi } from "../sync/AdminApi.js"
+import { downloadBackup } from "../sync/BackupTransfer.js"
 import { leaveWorkspace } from "../sync/Workspace.js"
 import { download } from "../ui/download.js"
+
+const formatBytes = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`)
 
 const today = () => new Date().toISOString().slice(0, 10)
 
@@ -17,6 +20,7 @@ export function BackupPage() {
   const [passphrase, setPassphrase] = useState("")
   const [message, setMessage] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const [transfer, setTransfer] = useState<{ bytes: number; total: number } | null>(null)
 
   const act = async (work: () => Promise<string | void>) => {
     setBusy(true)
@@ -33,7 +37,11 @@ export function BackupPage() {
 
   const serverBackup = () =>
     act(async () => {
-      const result = await makeAdminApi(credentials).downloadBackup()
+      // The workspace's stored bytes are the backup's size, less a few bytes per record.
+      const info = await makeAdminApi(credentials).info()
+      const total = Either.isRight(info) ? info.right.bytesUsed : 0
+      const result = await downloadBackup(credentials, (bytes) => setTransfer({ bytes, total: Math.max(total, bytes) }))
+      setTransfer(null)
       if (Either.isLeft(result)) return `Could not download the backup: ${result.left.message}`
       download(result.right, `quire-server-backup-${today()}.qbak`)
       return "Server backup downloaded. It is encrypted: keep the recovery kit to read it."
@@ -103,6 +111,14 @@ export function BackupPage() {
               <button type="button" disabled={busy} onClick={() => void serverBackup()}>
                 Download server backup
               </button>
+              {transfer && (
+                <div>
+                  <label htmlFor="backup-progress">
+                    Downloading: {formatBytes(transfer.bytes)} of about {formatBytes(transfer.total)}
+                  </label>
+                  <progress id="backup-progress" max={transfer.total} value={transfer.bytes} />
+                </div>
+              )}
             </>
           ) : (
             <p className="muted">Only the master device downloads server backups.</p>

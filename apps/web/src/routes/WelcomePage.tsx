@@ -42,7 +42,7 @@ export function WelcomePage() {
   const restore = (event: FormEvent) => {
     event.preventDefault()
     if (!backupFile) return
-    void run(async () => restoreWorkspace(db, location.origin, new Uint8Array(await backupFile.arrayBuffer()), backupKey))
+    void run(async () => restoreWorkspace(db, location.origin, backupFile, backupKey))
   }
 
   return (

@@ -1,29 +1,19 @@
 /**
- * The master device's calls: devices, pairing codes, backups. The same typed client as the
+ * The master device's calls: devices, pairing codes, recovery. The same typed client as the
  * sync engine; failures come back as `SyncError`s with a message for the person.
  */
-import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
-import { QuireApi } from "@quire/shared"
-import { Effect, Either } from "effect"
+import { Effect } from "effect"
 import type { WorkspaceCredentials } from "../data/Meta.js"
-import type { Result } from "./SyncApi.js"
-import { toSyncError } from "./SyncError.js"
+import { makeClient, run } from "./SyncApi.js"
 
 export const makeAdminApi = (credentials: WorkspaceCredentials) => {
-  const client = Effect.runSync(
-    HttpApiClient.make(QuireApi, {
-      baseUrl: credentials.serverUrl,
-      transformClient: HttpClient.mapRequest(HttpClientRequest.bearerToken(credentials.token))
-    }).pipe(Effect.provide(FetchHttpClient.layer))
-  )
+  const client = Effect.runSync(makeClient(credentials.serverUrl, credentials.token))
   const path = { ws: credentials.workspaceId }
-  const run = <A, E>(effect: Effect.Effect<A, E>): Promise<Result<A>> =>
-    Effect.runPromise(Effect.either(Effect.mapError(effect, toSyncError))).catch((error: unknown) => Either.left(toSyncError(error)))
   return {
+    info: () => run(client.workspaces.get({ path })),
     devices: () => run(client.devices.list({ path })),
     revoke: (tokenId: string) => run(client.devices.revoke({ path: { ...path, tokenId } })),
-    createPairing: (ttlSeconds?: number) => run(client.devices.createPairing({ path, payload: ttlSeconds === undefined ? {} : { ttlSeconds } })),
-    downloadBackup: () => run(client.backup.download({ path }))
+    createPairing: (ttlSeconds?: number) => run(client.devices.createPairing({ path, payload: ttlSeconds === undefined ? {} : { ttlSeconds } }))
   }
 }
 

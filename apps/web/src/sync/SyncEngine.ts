@@ -4,12 +4,15 @@
  * entry (or a test) provides the database, the API port and the key, and calls `kick()` when
  * there is something new to push or the network came back.
  */
-import { decodeEnvelope, Limits, openBlob, encodeEnvelope, sealBlob, type EnvelopeEntry } from "@quire/shared"
-import { Effect, Either } from "effect"
+import { Limits } from "@quire/shared"
+import { Either } from "effect"
 import type { DocStore } from "../data/DocStore.js"
-import { readMeta, writeMeta } from "../data/Meta.js"
+import { readMeta } from "../data/Meta.js"
 import type { QuireDb } from "../data/QuireDb.js"
 import { makeBackoff, type BackoffOptions } from "./Backoff.js"
+import { defaultCompaction, type CompactionOptions } from "./CompactionPolicy.js"
+import { compactDocument, compactDue } from "./Compactor.js"
+import { applyPage } from "./PullPage.js"
 import type { SyncApi } from "./SyncApi.js"
 import { isRetryable, type SyncError } from "./SyncError.js"
 import { initialStatus, type SyncStatus } from "./SyncStatus.js"
@@ -19,8 +22,10 @@ export interface SyncOptions {
   readonly batchMaxChanges?: number
   readonly batchMaxBytes?: number
   readonly pageSize?: number
-  /** Upload a snapshot once more than this many changes lie past the last one. */
-  readonly compactAfter?: number
+  /** Byte bound of a pulled page (the server's default when unset). */
+  readonly pageBytes?: number
+  /** When documents are compacted: see CompactionPolicy. */
+  readonly compaction?: Partial<CompactionOptions>
   readonly waitSeconds?: number
   readonly backoff?: BackoffOptions
 }
@@ -44,9 +49,12 @@ export class SyncEngine {
   private wake: (() => void) | undefined
   private waitAbort: AbortController | undefined
   private loop: Promise<void> | undefined
-  private knownSnapshotSeq = 0
   private readonly backoff
-  private readonly options: Required<Omit<SyncOptions, "backoff">>
+  private readonly options: Required<Omit<SyncOptions, "backoff" | "compaction">>
+  private readonly compaction: CompactionOptions
+  private readonly refusedCompactions = new Map<string, number>()
+  /** When the next document becomes due for compaction by the quiet rule. */
+  private compactionDueAt: number | undefined
 
   constructor(
     private readonly db: QuireDb,
@@ -60,9 +68,10 @@ export class SyncEngine {
       batchMaxChanges: options.batchMaxChanges ?? 500,
       batchMaxBytes: options.batchMaxBytes ?? 1024 * 1024,
       pageSize: options.pageSize ?? Limits.defaultPageSize,
-      compactAfter: options.compactAfter ?? 1000,
+      pageBytes: options.pageBytes ?? Limits.defaultPageBytes,
       waitSeconds: options.waitSeconds ?? Limits.defaultWaitSeconds
     }
+    this.compaction = { ...defaultCompaction, ...options.compaction }
   }
 
   subscribe(listener: (status: SyncStatus) => void): () => void {
@@ -110,13 +119,14 @@ export class SyncEngine {
     this.publish({ state: "idle", lastSyncedAt: Date.now(), lastError: null, progress: null })
   }
 
-  private async pushAll(): Promise<void> {
+  /** The steps of a round, public so tests can interleave them across devices in any order. */
+  async pushAll(): Promise<void> {
     for (;;) {
       const batch = []
       let bytes = 0
       for (const entry of await this.db.outbox.orderBy("clientSeq").limit(this.options.batchMaxChanges).toArray()) {
         if (batch.length > 0 && bytes + entry.blob.length > this.options.batchMaxBytes) break
-        batch.push({ clientSeq: entry.clientSeq!, data: entry.blob })
+        batch.push({ clientSeq: entry.clientSeq!, key: entry.key, data: entry.blob })
         bytes += entry.blob.length
       }
       if (batch.length === 0) return
@@ -127,59 +137,47 @@ export class SyncEngine {
     }
   }
 
-  /** Decrypts and decodes a pulled blob; one that cannot be read is kept aside, never dropped. */
-  private async open(seq: number, data: Uint8Array): Promise<ReadonlyArray<EnvelopeEntry>> {
-    const opened = await Effect.runPromise(
-      Effect.either(Effect.flatMap(openBlob(this.key, data), (plain) => decodeEnvelope(plain)))
-    )
-    if (Either.isRight(opened)) return opened.right
-    await this.db.quarantine.add({ seq, data, reason: opened.left.message, at: Date.now() })
-    return []
-  }
-
-  private async pullAll(): Promise<void> {
+  async pullAll(): Promise<void> {
     const start = (await readMeta(this.db, "cursor")) ?? 0
     let cursor = start
+    let bytes = 0
     for (;;) {
-      const page = unwrap(await this.api.pull(cursor, this.options.pageSize))
-      const blobs = [...(page.snapshot ? [page.snapshot] : []), ...page.changes]
-      const entries = (await Promise.all(blobs.map((blob) => this.open(blob.seq, blob.data)))).flat()
-      const reached = page.changes.at(-1)?.seq ?? page.snapshot?.seq ?? cursor
-      // The documents and the cursor move together: a crash re-pulls the page, never skips it.
-      await this.store.applyRemote(entries, () => writeMeta(this.db, "cursor", reached))
+      const page = unwrap(await this.api.pull(cursor, this.options.pageSize, this.options.pageBytes))
+      const reached = page.changes.at(-1)?.seq ?? cursor
+      await applyPage(this.store, this.key, page.changes, reached)
       cursor = reached
+      bytes += page.changes.reduce((sum, change) => sum + change.data.length, 0)
       this.publish({
         cursor,
-        progress: page.hasMore ? { done: cursor - start, total: page.headSeq - start } : null
+        progress: page.hasMore ? { done: cursor - start, total: page.headSeq - start, bytes } : null
       })
-      if (!page.hasMore) return
+      if (!page.hasMore || page.changes.length === 0) return
     }
   }
 
-  private async compactIfDue(): Promise<void> {
-    const cursor = (await readMeta(this.db, "cursor")) ?? 0
-    // Ask the server only once enough changes could have piled up since the snapshot last seen.
-    if (cursor - this.knownSnapshotSeq <= this.options.compactAfter) return
-    const info = unwrap(await this.api.info())
-    this.knownSnapshotSeq = info.snapshotSeq
-    if (cursor - info.snapshotSeq <= this.options.compactAfter) return
-    const snapshots = await this.store.allSnapshots()
-    if (snapshots.length === 0) return
-    const blob = await Effect.runPromise(sealBlob(this.key, encodeEnvelope(snapshots)))
-    const result = await this.api.putSnapshot(cursor, blob)
-    // Compaction only saves new devices time: if it fails (another device compacted first, the
-    // snapshot is too large, the network dropped), syncing goes on and it is tried again after
-    // another `compactAfter` changes.
-    this.knownSnapshotSeq = Either.isRight(result) ? result.right.snapshotSeq : cursor
+  /** Compacts one document now, whatever the policy says (tests, and a future "compact" button). */
+  compactDocument(docId: string) {
+    return compactDocument(this.store, this.api, this.key, docId)
+  }
+
+  async compactIfDue(): Promise<void> {
+    const credentials = await readMeta(this.db, "workspace")
+    if (!credentials) return
+    const round = await compactDue(this.store, this.api, this.key, credentials.deviceId, this.compaction, this.refusedCompactions)
+    this.compactionDueAt = round.nextDueInMs === undefined ? undefined : Date.now() + round.nextDueInMs
+    if (round.failure) throw new RoundFailed(round.failure)
   }
 
   /** Waits for the server's head to pass the cursor, a kick, or the long-poll timeout. */
   private async waitForWork(): Promise<void> {
     if ((await this.db.outbox.count()) > 0) return
     const cursor = (await readMeta(this.db, "cursor")) ?? 0
+    // Come back in time for a document that becomes due for compaction while nothing happens.
+    const untilCompaction = this.compactionDueAt === undefined ? Infinity : Math.ceil((this.compactionDueAt - Date.now()) / 1000)
+    const seconds = Math.max(1, Math.min(this.options.waitSeconds, untilCompaction))
     this.waitAbort = new AbortController()
     try {
-      const result = await this.api.wait(cursor, this.options.waitSeconds, this.waitAbort.signal)
+      const result = await this.api.wait(cursor, seconds, this.waitAbort.signal)
       if (Either.isLeft(result) && !this.waitAbort.signal.aborted) throw new RoundFailed(result.left)
     } finally {
       this.waitAbort = undefined

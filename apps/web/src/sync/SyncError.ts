@@ -18,7 +18,7 @@ export const isRetryable = (error: SyncError) => error.kind === "network" || err
 
 const authTags = new Set(["Unauthorized", "TokenRevoked", "TokenExpired", "Forbidden", "WorkspaceNotFound"])
 const quotaTags = new Set(["QuotaExceeded", "PayloadTooLarge"])
-const versionTags = new Set(["HttpApiDecodeError", "MalformedBody", "RouteNotFound"])
+const versionTags = new Set(["HttpApiDecodeError", "MalformedBody", "RouteNotFound", "ProtocolMismatch"])
 
 /** Classifies whatever an API call failed with. */
 export const toSyncError = (failure: unknown): SyncError => {

@@ -22,8 +22,8 @@ export const SyncStatus = Schema.Struct({
   /** The last server seq this device imported. */
   cursor: Schema.Number,
   lastError: Schema.NullOr(SyncErrorData),
-  /** Set while pulling: seqs done of the total to reach the server's head. */
-  progress: Schema.NullOr(Schema.Struct({ done: Schema.Number, total: Schema.Number }))
+  /** Set while pulling: seqs done of the total to reach the server's head, and the bytes received. */
+  progress: Schema.NullOr(Schema.Struct({ done: Schema.Number, total: Schema.Number, bytes: Schema.Number }))
 })
 export type SyncStatus = typeof SyncStatus.Type
 

@@ -7,6 +7,7 @@ import { exportWorkspaceKey, generateWorkspaceKey, importWorkspaceKey } from "@q
 import { Effect, Either } from "effect"
 import { readMeta, writeMeta, type WorkspaceCredentials } from "../data/Meta.js"
 import type { QuireDb } from "../data/QuireDb.js"
+import { uploadRestore } from "./BackupTransfer.js"
 import { makeAnonymousApi, type Result } from "./SyncApi.js"
 import { parseShareLink } from "./ShareLink.js"
 import type { SyncError } from "./SyncError.js"
@@ -53,11 +54,11 @@ export const joinWorkspace = async (db: QuireDb, link: string, deviceLabel: stri
 }
 
 /** Restores a server backup as a new workspace; the key (from the recovery kit) reads it. */
-export const restoreWorkspace = async (db: QuireDb, serverUrl: string, backup: Uint8Array, keyText: string): Promise<Result<WorkspaceCredentials>> => {
+export const restoreWorkspace = async (db: QuireDb, serverUrl: string, backup: Blob, keyText: string): Promise<Result<WorkspaceCredentials>> => {
   if (await readMeta(db, "workspace")) return refuse("This device already holds a workspace; leave it first.")
   const key = await Effect.runPromise(Effect.either(importWorkspaceKey(keyText)))
   if (Either.isLeft(key)) return refuse(`That key is not valid: ${key.left.message}`)
-  const restored = await makeAnonymousApi(serverUrl).restore(backup)
+  const restored = await uploadRestore(serverUrl, backup)
   if (Either.isLeft(restored)) return Either.left(restored.left)
   const { workspaceId, deviceId, masterToken } = restored.right
   return Either.right(await remember(db, { workspaceId, deviceId, token: masterToken, role: "master", workspaceKey: keyText.trim(), serverUrl }))

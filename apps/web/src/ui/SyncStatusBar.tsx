@@ -46,7 +46,7 @@ export function SyncProgress() {
   return (
     <div>
       <label htmlFor="sync-progress">
-        Downloading notes: {progress.done} of {progress.total} changes
+        Downloading notes: {progress.done} of {progress.total} changes ({(progress.bytes / 1024 / 1024).toFixed(1)} MB)
       </label>
       <progress id="sync-progress" max={progress.total} value={progress.done} />
     </div>

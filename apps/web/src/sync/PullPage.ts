@@ -1,0 +1,69 @@
+/**
+ * One pulled page into the device: decrypts and decodes every change, imports them into the
+ * documents and, in the same transaction, moves the cursor, updates `docLog` and keeps aside
+ * (in `quarantine`, with its seq and key) every change that cannot be read or imported. A
+ * crash re-pulls the page; a change nobody can read never stops the ones after it.
+ */
+import { decodeEnvelope, openBlob, type ChangeKind, type EnvelopeEntry } from "@quire/shared"
+import { Effect, Either } from "effect"
+import { keyText, type DocStore, type RemoteEntry } from "../data/DocStore.js"
+import { recordPulled } from "../data/DocLog.js"
+import { writeMeta } from "../data/Meta.js"
+import type { QuarantineRow } from "../data/QuireDb.js"
+
+export interface PulledChange {
+  readonly seq: number
+  readonly deviceId: string
+  readonly key: Uint8Array
+  readonly kind: ChangeKind
+  readonly data: Uint8Array
+}
+
+type Opened = { readonly entries: ReadonlyArray<EnvelopeEntry> } | { readonly unreadable: string }
+
+const open = async (key: CryptoKey, data: Uint8Array): Promise<Opened> => {
+  const opened = await Effect.runPromise(Effect.either(Effect.flatMap(openBlob(key, data), (plain) => decodeEnvelope(plain))))
+  return Either.isRight(opened) ? { entries: opened.right } : { unreadable: opened.left.message }
+}
+
+/** Applies `changes` (one page, in seq order) and moves the cursor to `reached`. */
+export const applyPage = async (store: DocStore, key: CryptoKey, changes: ReadonlyArray<PulledChange>, reached: number) => {
+  const opened = await Promise.all(changes.map((change) => open(key, change.data)))
+  const entries: Array<RemoteEntry> = []
+  const unreadable: Array<QuarantineRow> = []
+  const now = store.clock()
+  changes.forEach((change, i) => {
+    const result = opened[i]!
+    if ("unreadable" in result) {
+      unreadable.push({ seq: change.seq, key: keyText(change.key), data: change.data, reason: result.unreadable, at: now })
+    } else {
+      for (const entry of result.entries) entries.push({ ...entry, seq: change.seq })
+    }
+  })
+  const facts = changes.map((change, i) => {
+    const result = opened[i]!
+    return {
+      key: keyText(change.key),
+      docId: "entries" in result ? result.entries[0]?.docId : undefined,
+      kind: change.kind,
+      size: change.data.length,
+      deviceId: change.deviceId
+    }
+  })
+  const keyOfSeq = new Map(changes.map((change) => [change.seq, keyText(change.key)]))
+  await store.applyRemote(entries, async (failures) => {
+    const refused = failures.map((failure): QuarantineRow => {
+      const key = failure.seq === undefined ? undefined : keyOfSeq.get(failure.seq)
+      return {
+        seq: failure.seq ?? 0,
+        ...(key === undefined ? {} : { key }),
+        data: changes.find((c) => c.seq === failure.seq)?.data ?? failure.bytes,
+        reason: failure.reason,
+        at: now
+      }
+    })
+    if (unreadable.length + refused.length > 0) await store.db.quarantine.bulkAdd([...unreadable, ...refused])
+    await recordPulled(store.db, facts, now)
+    await writeMeta(store.db, "cursor", reached)
+  })
+}
