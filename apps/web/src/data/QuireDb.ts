@@ -119,6 +119,6 @@ export class QuireDb extends Dexie {
     })
     this.version(2).stores({ noteText: "id" })
     // Contract v2: changes are keyed by document, and compaction is per document.
-    this.version(3).stores({ outbox: "++clientSeq, docId", quarantine: "++id, seq, key", docLog: "key" })
+    this.version(3).stores({ outbox: "++clientSeq, docId", quarantine: "++id, seq, key", docLog: "key, tailCount" })
   }
 }

@@ -62,7 +62,8 @@ export const compactDue = async (
   refusedAt: Map<string, number>
 ): Promise<CompactionRound> => {
   const now = store.clock()
-  const rows = await store.db.docLog.toArray()
+  // Only documents with two or more changes past their snapshot can be due: an index read, not a scan.
+  const rows = await store.db.docLog.where("tailCount").aboveOrEqual(2).toArray()
   const due = rows.filter(
     (row) => compactionDue(row, deviceId, now, options) && !(row.tailCount < (refusedAt.get(row.key) ?? -Infinity) + options.minTail)
   )
