@@ -12,6 +12,7 @@ import { AppConfig, type AppConfigShape } from "./config/AppConfig.js"
 import { ApiServerLive } from "./http/ApiServer.js"
 import { Notifier } from "./notify/Notifier.js"
 import { Backups } from "./store/Backups.js"
+import { Blobs } from "./store/Blobs.js"
 import { ChangeLog } from "./store/ChangeLog.js"
 import { DatabaseLive } from "./store/Database.js"
 import { Workspaces } from "./store/Workspaces.js"
@@ -28,7 +29,7 @@ const DrainLongPollsOnStop = Layer.scopedDiscard(
   })
 )
 
-const ServicesLive = Layer.mergeAll(Workspaces.Default, ChangeLog.Default, Pairings.Default, Backups.Default).pipe(
+const ServicesLive = Layer.mergeAll(Workspaces.Default, ChangeLog.Default, Blobs.Default, Pairings.Default, Backups.Default).pipe(
   Layer.provideMerge(Notifier.Default),
   Layer.provideMerge(Tokens.Default),
   Layer.provideMerge(DatabaseLive)

@@ -19,6 +19,14 @@ const program = Effect.gen(function* () {
         yield* Effect.logInfo("Quire is listening").pipe(Effect.annotateLogs({ address, db: kind, dataDir: config.dataDir }))
       })
     ).pipe(Layer.provide(serverLayer(config)))
+  ).pipe(
+    // A database this build must not touch: one line saying why, as for a bad configuration.
+    Effect.catchTag("LegacyDatabase", (refusal) =>
+      Effect.sync(() => {
+        console.error(refusal.message)
+        process.exit(1)
+      })
+    )
   )
 })
 

@@ -3,12 +3,12 @@
  * revocation takes effect at once.
  */
 import { DeviceNotFound, MasterNotRevocable, TokenExpired, TokenRevoked, Unauthorized, type Caller, type Role } from "@quire/shared"
-import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm"
+import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm"
 import { Effect, Either } from "effect"
 import { randomUUID } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
 import { Database, type Tx } from "../store/Database.js"
-import { tokens } from "../store/schema.js"
+import { pairings, tokens } from "../store/schema.js"
 import { signToken, verifyToken } from "./Jwt.js"
 import { resolveJwtSecret } from "./JwtSecret.js"
 
@@ -22,6 +22,16 @@ export interface NewToken {
 
 /** How stale `last_seen_at` may get before a request refreshes it (one write a minute, not one a request). */
 const lastSeenResolution = sql`interval '1 minute'`
+
+const revoked = () => new TokenRevoked({ message: "This device was removed from the workspace." })
+
+/** A revoked token's pairing codes die with it: whoever held the token must not keep a way in. */
+const endPairingsCreatedBy = async (tx: Tx, workspaceId: string, tokenIds: ReadonlyArray<string>) => {
+  if (tokenIds.length === 0) return
+  await tx.delete(pairings).where(and(eq(pairings.workspaceId, workspaceId), inArray(pairings.createdByToken, [...tokenIds])))
+}
+
+const byId = (workspaceId: string, tokenId: string) => and(eq(tokens.workspaceId, workspaceId), eq(tokens.id, tokenId))
 
 export class Tokens extends Effect.Service<Tokens>()("@quire/server/Tokens", {
   effect: Effect.gen(function* () {
@@ -51,13 +61,11 @@ export class Tokens extends Effect.Service<Tokens>()("@quire/server/Tokens", {
             : new Unauthorized({ message: "The bearer token is not valid." })
         }
         const claims = verified.right
-        const [row] = yield* query((db) => db.select().from(tokens).where(eq(tokens.id, claims.sub)))
-        if (!row || row.workspaceId !== claims.ws || row.role !== claims.role || row.deviceId !== claims.dev) {
+        const [row] = yield* query((db) => db.select().from(tokens).where(byId(claims.ws, claims.sub)))
+        if (!row || row.role !== claims.role || row.deviceId !== claims.dev) {
           return yield* new TokenRevoked({ message: "This token is no longer known: it was revoked or its workspace deleted." })
         }
-        if (row.revokedAt !== null) {
-          return yield* new TokenRevoked({ message: "This device was removed from the workspace." })
-        }
+        if (row.revokedAt !== null) return yield* revoked()
         if (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now()) {
           return yield* new TokenExpired({ message: "This token has expired; pair the device again." })
         }
@@ -65,7 +73,7 @@ export class Tokens extends Effect.Service<Tokens>()("@quire/server/Tokens", {
           db
             .update(tokens)
             .set({ lastSeenAt: sql`now()` })
-            .where(and(eq(tokens.id, row.id), or(isNull(tokens.lastSeenAt), lt(tokens.lastSeenAt, sql`now() - ${lastSeenResolution}`))))
+            .where(and(byId(row.workspaceId, row.id), or(isNull(tokens.lastSeenAt), lt(tokens.lastSeenAt, sql`now() - ${lastSeenResolution}`))))
         )
         return { tokenId: row.id, workspaceId: row.workspaceId, role: row.role, deviceId: row.deviceId } satisfies Caller
       })
@@ -75,34 +83,51 @@ export class Tokens extends Effect.Service<Tokens>()("@quire/server/Tokens", {
 
     const revoke = (workspaceId: string, tokenId: string) =>
       transaction<void, DeviceNotFound | MasterNotRevocable>(async (tx, abort) => {
-        const [row] = await tx
-          .select()
-          .from(tokens)
-          .where(and(eq(tokens.id, tokenId), eq(tokens.workspaceId, workspaceId)))
-          .for("update")
+        const [row] = await tx.select().from(tokens).where(byId(workspaceId, tokenId)).for("update")
         if (!row) abort(new DeviceNotFound({ message: "No device with that token id in this workspace." }))
         if (row!.role === "master") {
           abort(new MasterNotRevocable({ message: "The master token cannot be removed as a device; rotate it instead." }))
         }
-        if (row!.revokedAt === null) await tx.update(tokens).set({ revokedAt: sql`now()` }).where(eq(tokens.id, tokenId))
+        if (row!.revokedAt === null) await tx.update(tokens).set({ revokedAt: sql`now()` }).where(byId(workspaceId, tokenId))
+        await endPairingsCreatedBy(tx, workspaceId, [tokenId])
       })
 
-    /** Revokes every master token of the workspace and issues a new one for the same device. */
-    const rotateMaster = (caller: Caller) =>
-      transaction<string, never>(async (tx) => {
-        const [current] = await tx.select().from(tokens).where(eq(tokens.id, caller.tokenId)).for("update")
-        await tx
+    /**
+     * Revokes every master token of the workspace (and their pairing codes) and issues a new
+     * one for `deviceId`. The caller's row is locked and re-read first: of concurrent calls with
+     * one token, the first revokes it and the others find it revoked (401), so exactly one wins.
+     */
+    const replaceMaster = (caller: Caller, next: { readonly deviceId: string; readonly label?: string }) =>
+      transaction<string, TokenRevoked>(async (tx, abort) => {
+        const [current] = await tx.select().from(tokens).where(byId(caller.workspaceId, caller.tokenId)).for("update")
+        if (!current || current.revokedAt !== null) return abort(revoked())
+        const ended = await tx
           .update(tokens)
           .set({ revokedAt: sql`now()` })
           .where(and(eq(tokens.workspaceId, caller.workspaceId), eq(tokens.role, "master"), isNull(tokens.revokedAt)))
-        return insert(tx, {
-          workspaceId: caller.workspaceId,
-          role: "master",
-          deviceId: caller.deviceId,
-          label: current?.label ?? "master"
-        })
+          .returning({ id: tokens.id })
+        await endPairingsCreatedBy(
+          tx,
+          caller.workspaceId,
+          ended.map((row) => row.id)
+        )
+        return insert(tx, { workspaceId: caller.workspaceId, role: "master", deviceId: next.deviceId, label: next.label ?? current.label })
       })
 
-    return { insert, authenticate, list, revoke, rotateMaster } as const
+    /** A new master token for the same device; the old one stops working. */
+    const rotateMaster = (caller: Caller) => replaceMaster(caller, { deviceId: caller.deviceId })
+
+    /**
+     * The recovery kit's way in: a new device id becomes the master, so its edits never share
+     * clientSeqs with the old master device, which finds itself removed.
+     */
+    const recoverMaster = (caller: Caller, label: string) =>
+      Effect.gen(function* () {
+        const deviceId = randomUUID()
+        const masterToken = yield* replaceMaster(caller, { deviceId, label })
+        return { masterToken, deviceId }
+      })
+
+    return { insert, authenticate, list, revoke, rotateMaster, recoverMaster } as const
   })
 }) {}

@@ -8,15 +8,17 @@ import { Layer } from "effect"
 import { AuthenticationLive } from "./AuthenticationLive.js"
 import { BodyGuardLive } from "./BodyGuard.js"
 import { BackupHandlers } from "./handlers/BackupHandlers.js"
+import { BlobsHandlers } from "./handlers/BlobsHandlers.js"
 import { ChangesHandlers } from "./handlers/ChangesHandlers.js"
 import { DevicesHandlers } from "./handlers/DevicesHandlers.js"
 import { HealthHandlers } from "./handlers/HealthHandlers.js"
 import { WorkspacesHandlers } from "./handlers/WorkspacesHandlers.js"
+import { ProtocolGuardLive } from "./ProtocolGuard.js"
 import { RateLimitLive } from "./RateLimitLive.js"
 import { StaticFilesLive } from "./StaticFiles.js"
 
 const ApiLive = HttpApiBuilder.api(QuireApi).pipe(
-  Layer.provide([HealthHandlers, WorkspacesHandlers, ChangesHandlers, DevicesHandlers, BackupHandlers]),
+  Layer.provide([HealthHandlers, WorkspacesHandlers, ChangesHandlers, DevicesHandlers, BlobsHandlers, BackupHandlers]),
   Layer.provide([AuthenticationLive, RateLimitLive])
 )
 
@@ -25,5 +27,6 @@ export const ApiServerLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: `${apiPrefix}/openapi.json` })),
   Layer.provide(StaticFilesLive),
   Layer.provide(BodyGuardLive),
+  Layer.provide(ProtocolGuardLive),
   Layer.provide(ApiLive)
 )

@@ -1,21 +1,39 @@
 /**
- * The per-workspace change log. Seqs are assigned under a row lock on the workspace inside the
- * insert's transaction, so they run 1, 2, 3 … with no gap however many processes push; a
- * `(deviceId, clientSeq)` already stored answers with its first seq and stores nothing.
+ * The per-workspace change log, compacted by key as a Kafka compacted topic is.
+ *
+ * Seqs are assigned under the workspace row lock inside the insert's transaction, so they run
+ * 1, 2, 3 … and commit in that order however many processes push. A `(deviceId, clientSeq)`
+ * already stored with the same bytes answers with its first seq and stores nothing; with other
+ * bytes the whole request is refused (`ClientSeqReused`), so an edit is never acknowledged
+ * without being stored. Digests make that comparison without reading data back.
  */
-import { QuotaExceeded, SnapshotConflict, type Caller } from "@quire/shared"
-import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm"
+import { ClientSeqReused, CompactionConflict, Limits, type Caller, type PayloadTooLarge, type QuotaExceeded, type WorkspaceNotFound } from "@quire/shared"
+import { and, eq, inArray, sql } from "drizzle-orm"
 import { Effect, Option } from "effect"
+import { createHash } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
 import { Notifier, notifyChannel } from "../notify/Notifier.js"
+import { changeTooLarge, readChangePage, wireBytesPerPage } from "./ChangePages.js"
 import { Database, type Tx } from "./Database.js"
-import { changes, snapshots, workspaces } from "./schema.js"
-import { notFound } from "./Workspaces.js"
+import { changeKind, changes, workspaces } from "./schema.js"
+import { lockWorkspace, notFound, quotaExceeded } from "./Workspaces.js"
 
 export interface IncomingChange {
   readonly clientSeq: number
+  readonly key: Uint8Array
   readonly data: Uint8Array
 }
+
+export interface Compaction {
+  readonly key: Uint8Array
+  readonly covers: number
+  readonly clientSeq: number
+  readonly data: Uint8Array
+}
+
+export const sha256 = (data: Uint8Array) => new Uint8Array(createHash("sha256").update(data).digest())
+
+export const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
 
 /** Rows a single INSERT carries; keeps bind parameters far below Postgres' 65,535. */
 const insertChunk = 1000
@@ -24,93 +42,171 @@ export const insertChanges = async (tx: Tx, rows: ReadonlyArray<typeof changes.$
   for (let i = 0; i < rows.length; i += insertChunk) await tx.insert(changes).values(rows.slice(i, i + insertChunk))
 }
 
-export const lockWorkspace = (tx: Tx, workspaceId: string) =>
-  tx.select().from(workspaces).where(eq(workspaces.id, workspaceId)).for("update").then(([row]) => row)
+interface Fingerprint {
+  readonly seq: number
+  readonly key: Uint8Array
+  readonly kind: number
+  readonly digest: Uint8Array
+}
 
-export const quotaExceeded = (quotaBytes: number, bytesUsed: number) =>
-  new QuotaExceeded({
-    message: `This workspace would use more than its ${quotaBytes} bytes; compact it or delete old data.`,
-    quotaBytes,
-    bytesUsed
+const sameChange = (a: Omit<Fingerprint, "seq">, b: Omit<Fingerprint, "seq">) =>
+  a.kind === b.kind && sameBytes(a.key, b.key) && sameBytes(a.digest, b.digest)
+
+const reused = (clientSeq: number) =>
+  new ClientSeqReused({
+    message: `This device already stored different bytes under clientSeq ${clientSeq}; nothing of this request was stored.`,
+    clientSeq
   })
+
+/** What this device already stored under these clientSeqs. */
+const fingerprints = async (tx: Tx, caller: Caller, clientSeqs: ReadonlyArray<number>) => {
+  const rows = await tx
+    .select({ clientSeq: changes.clientSeq, seq: changes.seq, key: changes.key, kind: changes.kind, digest: changes.digest })
+    .from(changes)
+    .where(and(eq(changes.workspaceId, caller.workspaceId), eq(changes.deviceId, caller.deviceId), inArray(changes.clientSeq, [...clientSeqs])))
+  return new Map<number, Fingerprint>(rows.map(({ clientSeq, ...fingerprint }) => [clientSeq, fingerprint]))
+}
+
+type WriteError = WorkspaceNotFound | QuotaExceeded | ClientSeqReused | PayloadTooLarge
 
 export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/ChangeLog", {
   effect: Effect.gen(function* () {
     const { query, transaction, listenConfig } = yield* Database
     // Other processes can only be listening on a real Postgres; the embedded one has just us.
     const notifyOtherProcesses = Option.isSome(listenConfig)
-    const { workspaceQuotaBytes } = yield* AppConfig
+    const { workspaceQuotaBytes, maxBodyBytes } = yield* AppConfig
     const notifier = yield* Notifier
 
+    /** Inside the transaction: tells other processes at commit. */
+    const notifyAtCommit = async (tx: Tx, workspaceId: string, headSeq: number) => {
+      if (notifyOtherProcesses) await tx.execute(sql`SELECT pg_notify(${notifyChannel}, ${`${workspaceId}:${headSeq}`})`)
+    }
+    /** After the commit: wakes this process's long-polls. */
+    const publishIfStored =
+      (workspaceId: string) =>
+      <A extends { readonly headSeq: number; readonly stored: boolean }, E>(self: Effect.Effect<A, E>) =>
+        Effect.tap(self, (result) => (result.stored ? notifier.publish(workspaceId, result.headSeq) : Effect.void))
+
     const push = (caller: Caller, incoming: ReadonlyArray<IncomingChange>) =>
-      transaction<{ results: Array<{ clientSeq: number; seq: number }>; headSeq: number; stored: number }, ReturnType<typeof notFound> | QuotaExceeded>(
+      transaction<{ results: Array<{ clientSeq: number; seq: number }>; headSeq: number; stored: boolean }, WriteError>(
         async (tx, abort) => {
+          for (const change of incoming) {
+            const tooLarge = changeTooLarge(change.data.length, maxBodyBytes)
+            if (tooLarge) abort(tooLarge)
+          }
           const workspace = await lockWorkspace(tx, caller.workspaceId)
           if (!workspace) return abort(notFound())
-          const clientSeqs = [...new Set(incoming.map((c) => c.clientSeq))]
-          const known = await tx
-            .select({ clientSeq: changes.clientSeq, seq: changes.seq })
-            .from(changes)
-            .where(
-              and(eq(changes.workspaceId, caller.workspaceId), eq(changes.deviceId, caller.deviceId), inArray(changes.clientSeq, clientSeqs))
-            )
-          const seqOf = new Map(known.map((row) => [row.clientSeq, row.seq]))
+          const known = await fingerprints(tx, caller, [...new Set(incoming.map((c) => c.clientSeq))])
           let headSeq = workspace.headSeq
           let addedBytes = 0
           const rows: Array<typeof changes.$inferInsert> = []
           for (const change of incoming) {
-            if (seqOf.has(change.clientSeq)) continue
+            const fingerprint = { key: change.key, kind: changeKind.update, digest: sha256(change.data) }
+            const first = known.get(change.clientSeq)
+            if (first) {
+              // A retry (or the same change twice in one batch): same bytes are fine, others are not.
+              if (!sameChange(first, fingerprint)) abort(reused(change.clientSeq))
+              continue
+            }
             headSeq += 1
-            seqOf.set(change.clientSeq, headSeq)
+            known.set(change.clientSeq, { seq: headSeq, ...fingerprint })
             addedBytes += change.data.length
-            rows.push({ workspaceId: caller.workspaceId, seq: headSeq, deviceId: caller.deviceId, clientSeq: change.clientSeq, data: change.data })
+            rows.push({
+              workspaceId: caller.workspaceId,
+              seq: headSeq,
+              deviceId: caller.deviceId,
+              clientSeq: change.clientSeq,
+              ...fingerprint,
+              size: change.data.length,
+              data: change.data
+            })
           }
           if (rows.length > 0) {
             if (workspace.bytesUsed + addedBytes > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
             await insertChanges(tx, rows)
             await tx
               .update(workspaces)
-              .set({ headSeq, bytesUsed: workspace.bytesUsed + addedBytes })
+              .set({ headSeq, bytesUsed: workspace.bytesUsed + addedBytes, changeCount: workspace.changeCount + rows.length })
               .where(eq(workspaces.id, caller.workspaceId))
-            if (notifyOtherProcesses) {
-              await tx.execute(sql`SELECT pg_notify(${notifyChannel}, ${`${caller.workspaceId}:${headSeq}`})`)
-            }
+            await notifyAtCommit(tx, caller.workspaceId, headSeq)
           }
-          const results = incoming.map((change) => ({ clientSeq: change.clientSeq, seq: seqOf.get(change.clientSeq)! }))
-          return { results, headSeq, stored: rows.length }
+          const results = incoming.map((change) => ({ clientSeq: change.clientSeq, seq: known.get(change.clientSeq)!.seq }))
+          return { results, headSeq, stored: rows.length > 0 }
         }
-      ).pipe(Effect.tap(({ headSeq, stored }) => (stored > 0 ? notifier.publish(caller.workspaceId, headSeq) : Effect.void)))
+      ).pipe(publishIfStored(caller.workspaceId))
 
     /**
-     * A page of the log after `after`. When `after` lies before the snapshot, the snapshot comes
-     * first and the changes follow it. Read in one repeatable-read transaction so a concurrent
-     * compaction cannot open a gap between the snapshot and the changes.
+     * Appends `data` as a snapshot of `key` at the next seq and deletes that key's changes up
+     * to `covers`, in one transaction. Idempotent on `(device, clientSeq)` like a push. The
+     * quota is checked on the result: a compaction that does not grow the workspace always goes.
      */
-    const pull = (workspaceId: string, after: number, limit: number) =>
-      transaction(
-        async (tx, abort: (error: ReturnType<typeof notFound>) => never) => {
-          const [workspace] = await tx.select().from(workspaces).where(eq(workspaces.id, workspaceId))
+    const compact = (caller: Caller, compaction: Compaction) =>
+      transaction<{ seq: number; removed: number; headSeq: number; stored: boolean }, WriteError | CompactionConflict>(
+        async (tx, abort) => {
+          const tooLarge = changeTooLarge(compaction.data.length, maxBodyBytes)
+          if (tooLarge) abort(tooLarge)
+          const workspace = await lockWorkspace(tx, caller.workspaceId)
           if (!workspace) return abort(notFound())
-          let snapshot: { seq: number; data: Uint8Array } | null = null
-          let from = after
-          if (after < workspace.snapshotSeq) {
-            const [row] = await tx
-              .select({ seq: snapshots.seq, data: snapshots.data })
-              .from(snapshots)
-              .where(and(eq(snapshots.workspaceId, workspaceId), eq(snapshots.seq, workspace.snapshotSeq)))
-            snapshot = row ?? null
-            from = workspace.snapshotSeq
+          const fingerprint = { key: compaction.key, kind: changeKind.snapshot, digest: sha256(compaction.data) }
+          const first = (await fingerprints(tx, caller, [compaction.clientSeq])).get(compaction.clientSeq)
+          if (first) {
+            if (!sameChange(first, fingerprint)) abort(reused(compaction.clientSeq))
+            return { seq: first.seq, removed: 0, headSeq: workspace.headSeq, stored: false }
           }
-          const page = await tx
-            .select({ seq: changes.seq, deviceId: changes.deviceId, data: changes.data })
-            .from(changes)
-            .where(and(eq(changes.workspaceId, workspaceId), gt(changes.seq, from)))
-            .orderBy(asc(changes.seq))
-            .limit(limit)
-          const reached = page.length > 0 ? page[page.length - 1]!.seq : from
-          return { snapshot, changes: page, headSeq: workspace.headSeq, hasMore: reached < workspace.headSeq }
-        },
-        { isolationLevel: "repeatable read", accessMode: "read only" }
+          if (compaction.covers > workspace.headSeq) {
+            abort(
+              new CompactionConflict({
+                message: `This compaction covers changes up to ${compaction.covers}, past the workspace head ${workspace.headSeq}; pull and compact again.`
+              })
+            )
+          }
+          const { rows } = await tx.execute<{ removed: string; freed: string }>(sql`
+            WITH gone AS (
+              DELETE FROM changes
+              WHERE workspace_id = ${caller.workspaceId} AND key = ${Buffer.from(compaction.key)} AND seq <= ${compaction.covers}
+              RETURNING size
+            )
+            SELECT count(*) AS removed, coalesce(sum(size), 0) AS freed FROM gone
+          `)
+          const removed = Number(rows[0]!.removed)
+          const bytesUsed = workspace.bytesUsed - Number(rows[0]!.freed) + compaction.data.length
+          if (bytesUsed > workspaceQuotaBytes && bytesUsed > workspace.bytesUsed) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
+          const seq = workspace.headSeq + 1
+          await tx.insert(changes).values({
+            workspaceId: caller.workspaceId,
+            seq,
+            deviceId: caller.deviceId,
+            clientSeq: compaction.clientSeq,
+            ...fingerprint,
+            size: compaction.data.length,
+            data: compaction.data
+          })
+          await tx
+            .update(workspaces)
+            .set({ headSeq: seq, bytesUsed, changeCount: workspace.changeCount - removed + 1 })
+            .where(eq(workspaces.id, caller.workspaceId))
+          await notifyAtCommit(tx, caller.workspaceId, seq)
+          return { seq, removed, headSeq: seq, stored: true }
+        }
+      ).pipe(publishIfStored(caller.workspaceId))
+
+    /**
+     * A page of the log after `after`: at most `limit` changes, stopping before their data
+     * passes `maxBytes`, and before the JSON answer passes MAX_BODY_BYTES (base64 is 4/3 of
+     * the data). Always at least one change when there is one, which fits: no stored change
+     * is larger than a page (see `maxChangeBytes`).
+     */
+    const pull = (workspaceId: string, after: number, limit: number, maxBytes: number = Limits.defaultPageBytes) =>
+      query((db) => readChangePage(db, workspaceId, { after, limit, maxBytes, maxWireBytes: Math.max(maxBodyBytes, wireBytesPerPage) })).pipe(
+        Effect.flatMap((page) =>
+          page
+            ? Effect.succeed({
+                changes: page.changes.map(({ seq, deviceId, key, kind, data }) => ({ seq, deviceId, key, kind, data })),
+                headSeq: page.headSeq,
+                hasMore: page.more
+              })
+            : Effect.fail(notFound())
+        )
       )
 
     const headSeq = (workspaceId: string) =>
@@ -118,32 +214,6 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
         Effect.map(([row]) => row?.headSeq ?? 0)
       )
 
-    /** Stores a snapshot covering every change ≤ seq, then prunes those changes and older snapshots. */
-    const putSnapshot = (workspaceId: string, seq: number, data: Uint8Array) =>
-      transaction<number, ReturnType<typeof notFound> | SnapshotConflict | QuotaExceeded>(async (tx, abort) => {
-        const workspace = await lockWorkspace(tx, workspaceId)
-        if (!workspace) return abort(notFound())
-        if (seq > workspace.headSeq) {
-          abort(new SnapshotConflict({ message: `A snapshot at ${seq} lies past the workspace head ${workspace.headSeq}.` }))
-        }
-        if (seq <= workspace.snapshotSeq) {
-          abort(new SnapshotConflict({ message: `The workspace already has a snapshot at ${workspace.snapshotSeq}; pull and snapshot again.` }))
-        }
-        const [freed] = await tx
-          .select({
-            changes: sql<string>`coalesce((SELECT sum(octet_length(data)) FROM changes WHERE workspace_id = ${workspaceId} AND seq <= ${seq}), 0)`,
-            snapshots: sql<string>`coalesce((SELECT sum(octet_length(data)) FROM snapshots WHERE workspace_id = ${workspaceId}), 0)`
-          })
-          .from(sql`(SELECT 1) AS one`)
-        const bytesUsed = workspace.bytesUsed - Number(freed!.changes) - Number(freed!.snapshots) + data.length
-        if (bytesUsed > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
-        await tx.delete(snapshots).where(eq(snapshots.workspaceId, workspaceId))
-        await tx.insert(snapshots).values({ workspaceId, seq, data })
-        await tx.delete(changes).where(and(eq(changes.workspaceId, workspaceId), lte(changes.seq, seq)))
-        await tx.update(workspaces).set({ snapshotSeq: seq, bytesUsed }).where(eq(workspaces.id, workspaceId))
-        return seq
-      })
-
-    return { push, pull, headSeq, putSnapshot } as const
+    return { push, compact, pull, headSeq } as const
   })
 }) {}

@@ -24,10 +24,11 @@ export interface DatabaseShape {
   readonly query: <A>(run: (db: Db) => Promise<A>) => Effect.Effect<A>
   /**
    * Runs `run` in one transaction. `abort(error)` rolls back and fails the effect with `error`;
-   * anything else thrown rolls back and is a defect.
+   * anything else thrown rolls back and is a defect. `signal` fires when the effect is
+   * interrupted (the client went away), so a long `run` can stop early and roll back.
    */
   readonly transaction: <A, E = never>(
-    run: (tx: Tx, abort: (error: E) => never) => Promise<A>,
+    run: (tx: Tx, abort: (error: E) => never, signal: AbortSignal) => Promise<A>,
     options?: { readonly isolationLevel?: "read committed" | "repeatable read"; readonly accessMode?: "read only" }
   ) => Effect.Effect<A, E>
 }
@@ -89,12 +90,16 @@ const makeTransaction =
   (db: Db): DatabaseShape["transaction"] =>
   (run, options) =>
     Effect.tryPromise({
-      try: () =>
+      try: (signal) =>
         db.transaction(
           (tx) =>
-            run(tx, (error) => {
-              throw new Abort(error)
-            }),
+            run(
+              tx,
+              (error) => {
+                throw new Abort(error)
+              },
+              signal
+            ),
           options
         ),
       catch: (thrown) => thrown

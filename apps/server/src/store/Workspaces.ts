@@ -1,13 +1,31 @@
-/** Workspaces: creation with the first (master) device, reading the header row, deletion. */
-import { WorkspaceNotFound } from "@quire/shared"
+/**
+ * Workspaces: creation with the first (master) device, reading the header row, deletion; and
+ * the row lock and quota rule every write of a workspace's bytes goes through.
+ */
+import { QuotaExceeded, WorkspaceNotFound } from "@quire/shared"
 import { eq } from "drizzle-orm"
 import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
 import { Tokens } from "../auth/Tokens.js"
-import { Database } from "./Database.js"
+import { Database, type Tx } from "./Database.js"
 import { workspaces } from "./schema.js"
 
 export const notFound = () => new WorkspaceNotFound({ message: "No workspace with that id." })
+
+/**
+ * Locks the workspace row until the transaction ends. Every write that moves `head_seq`,
+ * `bytes_used` or `change_count` takes it first, so seqs have no gaps, commits happen in seq
+ * order, and the counters stay exact however many processes write.
+ */
+export const lockWorkspace = (tx: Tx, workspaceId: string) =>
+  tx.select().from(workspaces).where(eq(workspaces.id, workspaceId)).for("update").then(([row]) => row)
+
+export const quotaExceeded = (quotaBytes: number, bytesUsed: number) =>
+  new QuotaExceeded({
+    message: `This workspace would use more than its ${quotaBytes} bytes; compact it or delete old data.`,
+    quotaBytes,
+    bytesUsed
+  })
 
 export class Workspaces extends Effect.Service<Workspaces>()("@quire/server/Workspaces", {
   effect: Effect.gen(function* () {
@@ -28,7 +46,7 @@ export class Workspaces extends Effect.Service<Workspaces>()("@quire/server/Work
         Effect.flatMap(([row]) => (row ? Effect.succeed(row) : Effect.fail(notFound())))
       )
 
-    /** Removes the workspace and, by cascade, its tokens, pairings, changes and snapshots. */
+    /** Removes the workspace and, by cascade, its tokens, pairing codes, changes and blobs. */
     const remove = (workspaceId: string) =>
       query((db) => db.delete(workspaces).where(eq(workspaces.id, workspaceId)).returning({ id: workspaces.id })).pipe(
         Effect.flatMap(([row]) => (row ? Effect.void : Effect.fail(notFound())))

@@ -1,4 +1,6 @@
 /** A thin fetch wrapper for tests that need to send exactly what they mean, bad input included. */
+import { createHash } from "node:crypto"
+
 export interface Reply<T = any> {
   readonly status: number
   readonly body: T
@@ -26,8 +28,12 @@ export const request = async <T = any>(base: string, method: string, path: strin
   return { status: response.status, body: parsed as T, headers: response.headers }
 }
 
-export const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64")
+export const b64 = (text: string | Uint8Array) => Buffer.from(text).toString("base64")
 export const unb64 = (data: string) => Buffer.from(data, "base64").toString("utf8")
+export const octets = (bytes: Uint8Array) => ({ body: bytes, headers: { "content-type": "application/octet-stream" } })
+
+/** A document key as the client would send it: 16 bytes, base64url, here derived from a name. */
+export const keyOf = (name: string) => createHash("sha256").update(name).digest().subarray(0, 16).toString("base64url")
 
 /** Creates a workspace and returns its credentials. */
 export const createWorkspace = async (base: string, label = "test device") => {
@@ -45,8 +51,60 @@ export const pairDevice = async (base: string, workspaceId: string, masterToken:
   return paired.body as { deviceId: string; deviceToken: string }
 }
 
-export const push = (base: string, workspaceId: string, token: string, changes: ReadonlyArray<{ clientSeq: number; text: string }>) =>
+export interface TestChange {
+  readonly clientSeq: number
+  /** Text or bytes; either way the server stores bytes. */
+  readonly text: string | Uint8Array
+  /** The document's name; its key is `keyOf(doc)`. */
+  readonly doc?: string
+}
+
+export const push = (base: string, workspaceId: string, token: string, changes: ReadonlyArray<TestChange>) =>
   request(base, "POST", `/workspaces/${workspaceId}/changes`, {
     token,
-    json: { changes: changes.map((c) => ({ clientSeq: c.clientSeq, data: b64(c.text) })) }
+    json: { changes: changes.map((c) => ({ clientSeq: c.clientSeq, key: keyOf(c.doc ?? "doc"), data: b64(c.text) })) }
   })
+
+export const compact = (
+  base: string,
+  workspaceId: string,
+  token: string,
+  compaction: { readonly doc: string; readonly covers: number; readonly clientSeq: number; readonly text: string | Uint8Array }
+) =>
+  request(base, "POST", `/workspaces/${workspaceId}/compactions`, {
+    token,
+    json: { key: keyOf(compaction.doc), covers: compaction.covers, clientSeq: compaction.clientSeq, data: b64(compaction.text) }
+  })
+
+export const info = async (base: string, workspaceId: string, token: string) => {
+  const reply = await request(base, "GET", `/workspaces/${workspaceId}`, { token })
+  if (reply.status !== 200) throw new Error(`workspace info: ${reply.status} ${JSON.stringify(reply.body)}`)
+  return reply.body as { workspaceId: string; headSeq: number; changeCount: number; bytesUsed: number; quotaBytes: number; createdAt: string }
+}
+
+export interface PulledChange {
+  readonly seq: number
+  readonly deviceId: string
+  readonly key: string
+  readonly kind: "update" | "snapshot"
+  readonly data: string
+}
+
+/** Pulls every change after `after`, page by page; returns them with the pages' sizes. */
+export const pullAll = async (base: string, workspaceId: string, token: string, query = "") => {
+  const changes: Array<PulledChange> = []
+  const pageBytes: Array<number> = []
+  let after = 0
+  for (;;) {
+    const response = await fetch(`${base}/api/v1/workspaces/${workspaceId}/changes?after=${after}${query}`, {
+      headers: { authorization: `Bearer ${token}` }
+    })
+    const text = await response.text()
+    if (response.status !== 200) throw new Error(`pull: ${response.status} ${text}`)
+    pageBytes.push(Buffer.byteLength(text))
+    const page = JSON.parse(text) as { changes: Array<PulledChange>; headSeq: number; hasMore: boolean }
+    changes.push(...page.changes)
+    after = page.changes.at(-1)?.seq ?? after
+    if (!page.hasMore) return { changes, pageBytes, headSeq: page.headSeq }
+  }
+}

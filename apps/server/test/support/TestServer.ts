@@ -5,16 +5,16 @@
  */
 import { afterAll, beforeAll } from "vitest"
 import type { AppConfigShape } from "../../src/config/AppConfig.js"
-import { startInProcess, type RunningServer } from "../../src/testing/InProcessServer.js"
+import { startInProcess, type InProcessServer, type RunningServer } from "../../src/testing/InProcessServer.js"
 export { freePort, runServerExpectingFailure, spawnServer, type SpawnedServer } from "../../src/testing/SpawnedServer.js"
 import type { ProvisionedStore, TestDatabase } from "./databases.js"
 
-export type { RunningServer }
+export type { InProcessServer, RunningServer }
 
 /** Settings tests start from: no rate limiting to speak of, quiet logs. */
 export const testEnv = { RATE_LIMIT_PER_MINUTE: "100000", LOG_LEVEL: "warn" }
 
-export const startServer = (env: Record<string, string>, overrides: Partial<AppConfigShape> = {}): Promise<RunningServer> =>
+export const startServer = (env: Record<string, string>, overrides: Partial<AppConfigShape> = {}): Promise<InProcessServer> =>
   startInProcess({ ...testEnv, ...env }, overrides)
 
 /**
@@ -23,7 +23,7 @@ export const startServer = (env: Record<string, string>, overrides: Partial<AppC
  */
 export const serverPerSuite = (database: TestDatabase, env: Record<string, string> = {}) => {
   let store: ProvisionedStore | undefined
-  let server: RunningServer | undefined
+  let server: InProcessServer | undefined
   beforeAll(async () => {
     store = await database.provision()
     server = await startServer({ ...store.env, ...env })
@@ -32,10 +32,15 @@ export const serverPerSuite = (database: TestDatabase, env: Record<string, strin
     await server?.stop()
     await store?.cleanup()
   })
+  const running = () => {
+    if (!server) throw new Error("the suite's server is not started")
+    return server
+  }
   return {
     get url(): string {
-      if (!server) throw new Error("the suite's server is not started")
-      return server.url
-    }
+      return running().url
+    },
+    /** SQL through the server's own pool (see `InProcessServer.sql`). */
+    sql: <Row = Record<string, unknown>>(text: string, params?: ReadonlyArray<unknown>) => running().sql<Row>(text, params)
   }
 }

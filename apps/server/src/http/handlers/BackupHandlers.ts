@@ -1,4 +1,5 @@
-import { HttpApiBuilder } from "@effect/platform"
+import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
 import { QuireApi } from "@quire/shared"
 import { Effect } from "effect"
 import { Backups } from "../../store/Backups.js"
@@ -7,8 +8,23 @@ import { masterOf } from "../Access.js"
 export const BackupHandlers = HttpApiBuilder.group(QuireApi, "backup", (handlers) =>
   Effect.gen(function* () {
     const backups = yield* Backups
-    return handlers
-      .handle("download", ({ path }) => masterOf(path.ws).pipe(Effect.zipRight(backups.download(path.ws))))
-      .handle("restore", ({ payload }) => backups.restore(payload))
+    return (
+      handlers
+        .handle("download", ({ path }) =>
+          masterOf(path.ws).pipe(
+            Effect.as(
+              HttpServerResponse.stream(backups.download(path.ws), {
+                contentType: "application/octet-stream",
+                headers: { "content-disposition": `attachment; filename="quire-${path.ws}.qbak"` }
+              })
+            )
+          )
+        )
+        // Raw: the body is read here, as it arrives, never buffered whole (BodyGuard leaves it alone).
+        .handleRaw("restore", ({ request }) => {
+          const incoming = NodeHttpServerRequest.toIncomingMessage(request)
+          return backups.restore(incoming, () => incoming.destroy())
+        })
+    )
   })
 )

@@ -18,7 +18,9 @@ export const ChangesHandlers = HttpApiBuilder.group(QuireApi, "changes", (handle
       )
       .handle("pull", ({ path, urlParams }) =>
         callerOf(path.ws).pipe(
-          Effect.zipRight(changeLog.pull(path.ws, urlParams.after ?? 0, urlParams.limit ?? Limits.defaultPageSize))
+          Effect.zipRight(
+            changeLog.pull(path.ws, urlParams.after ?? 0, urlParams.limit ?? Limits.defaultPageSize, urlParams.maxBytes ?? Limits.defaultPageBytes)
+          )
         )
       )
       .handle("wait", ({ path, urlParams }) =>
@@ -34,10 +36,10 @@ export const ChangesHandlers = HttpApiBuilder.group(QuireApi, "changes", (handle
           Effect.map((headSeq) => ({ headSeq }))
         )
       )
-      .handle("putSnapshot", ({ path, payload }) =>
+      .handle("compact", ({ path, payload }) =>
         callerOf(path.ws).pipe(
-          Effect.zipRight(changeLog.putSnapshot(path.ws, payload.seq, payload.data)),
-          Effect.map((snapshotSeq) => ({ snapshotSeq }))
+          Effect.flatMap((caller) => changeLog.compact(caller, payload)),
+          Effect.map(({ seq, removed, headSeq }) => ({ seq, removed, headSeq }))
         )
       )
   })

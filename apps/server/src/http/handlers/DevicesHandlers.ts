@@ -37,5 +37,8 @@ export const DevicesHandlers = HttpApiBuilder.group(QuireApi, "devices", (handle
           Effect.map((masterToken) => ({ masterToken }))
         )
       )
+      .handle("recoverMaster", ({ path, payload }) =>
+        masterOf(path.ws).pipe(Effect.flatMap((caller) => tokens.recoverMaster(caller, payload.label)))
+      )
   })
 )

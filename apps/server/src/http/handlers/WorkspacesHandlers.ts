@@ -1,12 +1,14 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { QuireApi } from "@quire/shared"
 import { Effect } from "effect"
+import { AppConfig } from "../../config/AppConfig.js"
 import { Workspaces } from "../../store/Workspaces.js"
 import { callerOf, masterOf } from "../Access.js"
 
 export const WorkspacesHandlers = HttpApiBuilder.group(QuireApi, "workspaces", (handlers) =>
   Effect.gen(function* () {
     const workspaces = yield* Workspaces
+    const { workspaceQuotaBytes } = yield* AppConfig
     return handlers
       .handle("create", ({ payload }) => workspaces.create(payload.label))
       .handle("get", ({ path }) =>
@@ -15,8 +17,9 @@ export const WorkspacesHandlers = HttpApiBuilder.group(QuireApi, "workspaces", (
           Effect.map((row) => ({
             workspaceId: row.id,
             headSeq: row.headSeq,
-            snapshotSeq: row.snapshotSeq,
+            changeCount: row.changeCount,
             bytesUsed: row.bytesUsed,
+            quotaBytes: workspaceQuotaBytes,
             createdAt: row.createdAt
           }))
         )

@@ -1,0 +1,93 @@
+/**
+ * Blobs: sealed attachment chunks, content-addressed by the client (the id is an HMAC of the
+ * plaintext chunk), opaque here. Storing an id twice with the same bytes is a no-op, with
+ * other bytes a conflict; their bytes count in the workspace's quota like changes do.
+ */
+import { BlobConflict, BlobNotFound, type QuotaExceeded, type WorkspaceNotFound } from "@quire/shared"
+import { and, eq, inArray, sql } from "drizzle-orm"
+import { Effect } from "effect"
+import { AppConfig } from "../config/AppConfig.js"
+import { Database } from "./Database.js"
+import { blobs, workspaces } from "./schema.js"
+import { lockWorkspace, notFound, quotaExceeded } from "./Workspaces.js"
+
+const idKey = (id: Uint8Array) => Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("base64url")
+
+export class Blobs extends Effect.Service<Blobs>()("@quire/server/Blobs", {
+  effect: Effect.gen(function* () {
+    const { query, transaction } = yield* Database
+    const { workspaceQuotaBytes } = yield* AppConfig
+
+    /** "new" when stored now, "already" when the same bytes were there. */
+    const put = (workspaceId: string, id: Uint8Array, data: Uint8Array) =>
+      transaction<"new" | "already", WorkspaceNotFound | QuotaExceeded | BlobConflict>(async (tx, abort) => {
+        const workspace = await lockWorkspace(tx, workspaceId)
+        if (!workspace) return abort(notFound())
+        // Compared in the database: the stored bytes never travel back to us.
+        const [existing] = await tx
+          .select({ same: sql<boolean>`${blobs.data} = ${Buffer.from(data.buffer, data.byteOffset, data.byteLength)}` })
+          .from(blobs)
+          .where(and(eq(blobs.workspaceId, workspaceId), eq(blobs.id, id)))
+        if (existing) {
+          return existing.same
+            ? "already"
+            : abort(new BlobConflict({ message: "A blob with this id is already stored with other bytes." }))
+        }
+        const bytesUsed = workspace.bytesUsed + data.length
+        if (bytesUsed > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
+        await tx.insert(blobs).values({ workspaceId, id, size: data.length, data })
+        await tx.update(workspaces).set({ bytesUsed }).where(eq(workspaces.id, workspaceId))
+        return "new"
+      })
+
+    const get = (workspaceId: string, id: Uint8Array) =>
+      query((db) =>
+        db
+          .select({ data: blobs.data })
+          .from(blobs)
+          .where(and(eq(blobs.workspaceId, workspaceId), eq(blobs.id, id)))
+      ).pipe(
+        Effect.flatMap(([row]) =>
+          row ? Effect.succeed(row.data) : Effect.fail(new BlobNotFound({ message: "No blob with that id in this workspace." }))
+        )
+      )
+
+    /** Which of `ids` this workspace lacks, in the order asked, each once. */
+    const missing = (workspaceId: string, ids: ReadonlyArray<Uint8Array>) =>
+      Effect.gen(function* () {
+        if (ids.length === 0) return []
+        const present = yield* query((db) =>
+          db
+            .select({ id: blobs.id })
+            .from(blobs)
+            .where(and(eq(blobs.workspaceId, workspaceId), inArray(blobs.id, [...ids])))
+        )
+        const seen = new Set(present.map((row) => idKey(row.id)))
+        return ids.filter((id) => {
+          const key = idKey(id)
+          if (seen.has(key)) return false
+          seen.add(key)
+          return true
+        })
+      })
+
+    /** Deleting what is not there succeeds too: the caller wants it gone, and it is. */
+    const remove = (workspaceId: string, id: Uint8Array) =>
+      transaction<void, WorkspaceNotFound>(async (tx, abort) => {
+        const workspace = await lockWorkspace(tx, workspaceId)
+        if (!workspace) return abort(notFound())
+        const [gone] = await tx
+          .delete(blobs)
+          .where(and(eq(blobs.workspaceId, workspaceId), eq(blobs.id, id)))
+          .returning({ size: blobs.size })
+        if (gone) {
+          await tx
+            .update(workspaces)
+            .set({ bytesUsed: workspace.bytesUsed - gone.size })
+            .where(eq(workspaces.id, workspaceId))
+        }
+      })
+
+    return { put, get, missing, remove } as const
+  })
+}) {}
