@@ -1,44 +1,47 @@
-/** The app: the device's database, its workspace session (when it has one), and the routes. */
+/** The app: the device's workspaces, the open one's session (when there is one), and the routes. */
 import { RouterProvider } from "@tanstack/react-router"
 import { useLiveQuery } from "dexie-react-hooks"
-import { useEffect, useState } from "react"
-import { DatabaseProvider } from "./app/Database.js"
+import { useEffect, useMemo, useState } from "react"
+import { RegistryProvider } from "./app/Registry.js"
 import { repositoryLoader, SessionProvider, type Session } from "./app/Session.js"
+import { DeviceRegistry } from "./data/DeviceRegistry.js"
 import { readMeta, type WorkspaceCredentials } from "./data/Meta.js"
-import { QuireDb } from "./data/QuireDb.js"
+import type { QuireDb } from "./data/QuireDb.js"
 import { router } from "./routes/router.js"
 import { SyncClient } from "./sync/SyncClient.js"
 
-const db = new QuireDb()
+const registry = new DeviceRegistry()
 
-const openSession = (credentials: WorkspaceCredentials): Session => {
+const openSession = (db: QuireDb, credentials: WorkspaceCredentials): Session => {
   const sync = new SyncClient(credentials.workspaceId)
   return { db, credentials, sync, repository: repositoryLoader(db, credentials, () => sync.localChange()) }
 }
 
 export function App() {
-  // undefined while reading; false when this device holds no workspace.
-  const credentials = useLiveQuery(async () => (await readMeta(db, "workspace")) ?? false, [])
+  // undefined while reading; false when this device has no workspace open.
+  const workspaceId = useLiveQuery(async () => (await registry.current()) ?? false, [])
+  const db = useMemo(() => (workspaceId ? registry.open(workspaceId) : null), [workspaceId])
+  const credentials = useLiveQuery(async () => (db ? ((await readMeta(db, "workspace")) ?? false) : false), [db])
   const [session, setSession] = useState<Session | null>(null)
-  const key = credentials ? `${credentials.workspaceId}/${credentials.token}` : ""
+  const key = db && credentials ? `${credentials.workspaceId}/${credentials.token}` : ""
 
   // A session (and its sync worker) per workspace and token, not per meta write.
   useEffect(() => {
-    if (!credentials) {
+    if (!db || !credentials) {
       setSession(null)
       return
     }
-    const opened = openSession(credentials)
+    const opened = openSession(db, credentials)
     setSession(opened)
     return () => opened.sync.close()
   }, [key]) // eslint-disable-line react-hooks/exhaustive-deps
 
-  if (credentials === undefined || (credentials && !session)) return null
+  if (workspaceId === undefined || credentials === undefined || (credentials && !session)) return null
   return (
-    <DatabaseProvider db={db}>
+    <RegistryProvider registry={registry}>
       <SessionProvider session={session}>
         <RouterProvider router={router} />
       </SessionProvider>
-    </DatabaseProvider>
+    </RegistryProvider>
   )
 }

@@ -1,4 +1,4 @@
-/** The device-side store alone: durability of edits, two tabs on one database, migrations, bad blobs, leaving. */
+/** The device-side store alone: durability of edits, two tabs on one database, migrations, bad blobs. */
 import { v1Note } from "@quire/migrations/fixtures"
 import { decodeEnvelope, exportWorkspaceKey, generateWorkspaceKey, openBlob } from "@quire/shared"
 import { Effect, Either } from "effect"
@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest"
 import { DocStore } from "../src/data/DocStore.js"
 import { NoteRepository } from "../src/data/NoteRepository.js"
 import { QuireDb } from "../src/data/QuireDb.js"
-import { leaveWorkspace } from "../src/sync/Workspace.js"
 import { parseShareLink, formatShareLink } from "../src/sync/ShareLink.js"
 
 let counter = 0
@@ -108,16 +107,6 @@ describe("the local store", () => {
     expect((await db.notes.get("future"))?.readOnlyReason).toMatch(/newer version of Quire/)
     await expect(notes.setTitle("future", "overwrite")).rejects.toThrow(/Update the app/)
     expect((await notes.read("future"))?.title).toBe("from the future")
-    expect(await db.outbox.count()).toBe(0)
-  })
-
-  it("leaving refuses while changes are unsynced, unless forced", async () => {
-    const { db, notes } = await setup()
-    await notes.create({ title: "unsynced" })
-    expect(await leaveWorkspace(db)).toEqual({ left: false, unsynced: 1 })
-    expect(await db.notes.count()).toBe(1)
-    expect(await leaveWorkspace(db, { force: true })).toEqual({ left: true })
-    expect(await db.notes.count()).toBe(0)
     expect(await db.outbox.count()).toBe(0)
   })
 })

@@ -248,7 +248,7 @@ export class DocStore {
         this.forget(ids)
         throw error
       }
-      for (const id of ids) await this.migrateInTurn(id)
+      for (const id of ids) await this.migrateSafely(id)
     })
   }
 
@@ -256,8 +256,24 @@ export class DocStore {
   migrateAll(): Promise<void> {
     return this.exclusive(async () => {
       const stale = await this.db.docs.where("schemaVersion").below(latestVersion).primaryKeys()
-      for (const id of stale) await this.migrateInTurn(id)
+      for (const id of stale) await this.migrateSafely(id)
     })
+  }
+
+  /**
+   * Documents whose migration threw, with why: they stay as they are (readable in their old
+   * format, their data and their snapshot backup kept), and the others go on migrating.
+   */
+  readonly migrationFailures = new Map<string, string>()
+
+  private async migrateSafely(id: string): Promise<void> {
+    try {
+      await this.migrateInTurn(id)
+      this.migrationFailures.delete(id)
+    } catch (error) {
+      this.forget([id])
+      this.migrationFailures.set(id, error instanceof Error ? error.message : String(error))
+    }
   }
 
   private async migrateInTurn(id: string): Promise<void> {

@@ -6,7 +6,8 @@ import { useSession, useSyncStatus } from "../app/Session.js"
 import { forgetWorkspace } from "../app/StorageGuard.js"
 import { makeAdminApi } from "../sync/AdminApi.js"
 import { downloadBackup } from "../sync/BackupTransfer.js"
-import { leaveWorkspace } from "../sync/Workspace.js"
+import { useRegistry } from "../app/Registry.js"
+import { countLeaveLosses, leaveWorkspace } from "../sync/Workspace.js"
 import { download } from "../ui/download.js"
 
 const formatBytes = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`)
@@ -17,6 +18,7 @@ export function BackupPage() {
   const { db, credentials, repository, sync } = useSession()
   const status = useSyncStatus()
   const navigate = useNavigate()
+  const registry = useRegistry()
   const [passphrase, setPassphrase] = useState("")
   const [message, setMessage] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -61,19 +63,28 @@ export function BackupPage() {
       return "Markdown zip downloaded."
     })
 
+  // Ask first, with what would be lost; stop every tab's sync; then delete, counting again.
   const leave = () =>
     act(async () => {
-      const first = await leaveWorkspace(db)
-      if (!first.left) {
-        const sure = window.confirm(
-          `${first.unsynced} ${first.unsynced === 1 ? "change has" : "changes have"} not reached the server yet and would be lost. Leave anyway?`
-        )
-        if (!sure) return "Nothing was deleted."
-        await leaveWorkspace(db, { force: true })
-      } else if (!window.confirm("Remove this workspace from this device? Other devices keep it.")) {
+      const counts = await countLeaveLosses(db)
+      const unsynced =
+        counts.unsynced > 0
+          ? `${counts.unsynced} ${counts.unsynced === 1 ? "change has" : "changes have"} not reached the server yet and would be lost. `
+          : ""
+      if (!window.confirm(`${unsynced}Remove this workspace from this device? Other devices and the server keep it.`)) {
         return "Nothing was deleted."
       }
-      sync.close()
+      const dropLocalOnly =
+        counts.localOnly > 0 &&
+        window.confirm(
+          `This device also keeps ${counts.localOnly} item(s) that exist only here (changes it could not read, notes as they were before an update). Delete them too? Cancel keeps them on this device.`
+        )
+      const outcome = await sync.stopEverywhere(() => leaveWorkspace(registry, db, counts, { dropLocalOnly }))
+      if (!outcome.left) {
+        // New edits arrived after the question: nothing was deleted; start syncing again and ask anew.
+        location.reload()
+        return `Nothing was deleted: ${outcome.counts.unsynced} unsynced changes now.`
+      }
       forgetWorkspace()
       await navigate({ to: "/welcome" })
     })

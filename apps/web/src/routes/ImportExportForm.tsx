@@ -3,12 +3,12 @@ import { useNavigate } from "@tanstack/react-router"
 import { exportIsSealed } from "@quire/shared"
 import { Effect, Either } from "effect"
 import { useState, type FormEvent } from "react"
-import { useDatabase } from "../app/Database.js"
+import { useRegistry } from "../app/Registry.js"
 import { setImportProgress, useImportProgress } from "../app/ImportProgress.js"
 import { createWorkspace } from "../sync/Workspace.js"
 
 export function ImportExportForm({ label }: { label: string }) {
-  const db = useDatabase()
+  const registry = useRegistry()
   const navigate = useNavigate()
   const [file, setFile] = useState<File | null>(null)
   const [sealed, setSealed] = useState(false)
@@ -34,12 +34,13 @@ export function ImportExportForm({ label }: { label: string }) {
     const bytes = new Uint8Array(await file.arrayBuffer())
     const entries = await Effect.runPromise(Effect.either(readExport(bytes, sealed ? passphrase : undefined)))
     if (Either.isLeft(entries)) return setError(entries.left.message)
-    const created = await createWorkspace(db, location.origin, label)
+    const created = await createWorkspace(registry, location.origin, label)
     if (Either.isLeft(created)) return setError(created.left.message)
     const { DocStore } = await import("../data/DocStore.js")
     const { NoteRepository } = await import("../data/NoteRepository.js")
     const { workspaceKeyOf } = await import("../sync/Workspace.js")
-    const repository = new NoteRepository(new DocStore(db, await workspaceKeyOf(created.right)))
+    const { db, credentials } = created.right
+    const repository = new NoteRepository(new DocStore(db, await workspaceKeyOf(credentials)))
     try {
       await importEntries(repository, entries.right, (done, total) => setImportProgress({ done, total }))
     } finally {

@@ -2,12 +2,12 @@
 import { Link, useNavigate } from "@tanstack/react-router"
 import { Either } from "effect"
 import { useEffect, useRef, useState } from "react"
-import { useDatabase } from "../app/Database.js"
+import { useRegistry } from "../app/Registry.js"
 import { useOptionalSession } from "../app/Session.js"
 import { joinWorkspace } from "../sync/Workspace.js"
 
 export function PairPage() {
-  const db = useDatabase()
+  const registry = useRegistry()
   const session = useOptionalSession()
   const navigate = useNavigate()
   const [error, setError] = useState<string | null>(null)
@@ -19,11 +19,11 @@ export function PairPage() {
     const link = location.href
     // The fragment holds the key: take it out of the address bar and history at once.
     history.replaceState(null, "", "/pair")
-    void joinWorkspace(db, link, `Browser paired ${new Date().toLocaleDateString()}`).then((result) => {
+    void joinWorkspace(registry, link, `Browser paired ${new Date().toLocaleDateString()}`).then((result) => {
       if (Either.isLeft(result)) setError(result.left.message)
       else void navigate({ to: "/" })
     })
-  }, [db, session, navigate])
+  }, [registry, session, navigate])
 
   if (session && !error) {
     return (

@@ -2,7 +2,7 @@
 import { useNavigate } from "@tanstack/react-router"
 import { Either } from "effect"
 import { useState, type FormEvent } from "react"
-import { useDatabase } from "../app/Database.js"
+import { useRegistry } from "../app/Registry.js"
 import { hadWorkspaceBefore } from "../app/StorageGuard.js"
 import { createWorkspace, joinWorkspace, restoreWorkspace } from "../sync/Workspace.js"
 import { ImportExportForm } from "./ImportExportForm.js"
@@ -13,7 +13,7 @@ const defaultLabel = () => {
 }
 
 export function WelcomePage() {
-  const db = useDatabase()
+  const registry = useRegistry()
   const navigate = useNavigate()
   const [label, setLabel] = useState(defaultLabel)
   const [link, setLink] = useState("")
@@ -33,16 +33,16 @@ export function WelcomePage() {
 
   const create = (event: FormEvent) => {
     event.preventDefault()
-    void run(() => createWorkspace(db, location.origin, label))
+    void run(() => createWorkspace(registry, location.origin, label))
   }
   const join = (event: FormEvent) => {
     event.preventDefault()
-    void run(() => joinWorkspace(db, link, label))
+    void run(() => joinWorkspace(registry, link, label))
   }
   const restore = (event: FormEvent) => {
     event.preventDefault()
     if (!backupFile) return
-    void run(async () => restoreWorkspace(db, location.origin, backupFile, backupKey))
+    void run(async () => restoreWorkspace(registry, location.origin, backupFile, backupKey))
   }
 
   return (

@@ -1,6 +1,7 @@
 /**
  * What the sync worker and the tabs say to each other over a BroadcastChannel, as a typed
- * union: the leader announces its status; a tab asks for it, or says it wrote something.
+ * union: the leader announces its status; a tab asks for it, says it wrote something, or
+ * (leaving the workspace) tells every worker to stop for good.
  * Anything that does not decode is ignored.
  */
 import { Schema } from "effect"
@@ -10,7 +11,8 @@ export const SyncMessage = Schema.Union(
   Schema.TaggedStruct("Status", { status: SyncStatus }),
   Schema.TaggedStruct("StatusRequest", {}),
   Schema.TaggedStruct("LocalChange", {}),
-  Schema.TaggedStruct("SyncNow", {})
+  Schema.TaggedStruct("SyncNow", {}),
+  Schema.TaggedStruct("Stop", {})
 )
 export type SyncMessage = typeof SyncMessage.Type
 

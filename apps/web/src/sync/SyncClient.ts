@@ -3,7 +3,13 @@
  * tabs' workers syncs), and follows the leader's status over the sync channel.
  */
 import { openSyncChannel, type SyncChannel } from "./SyncChannel.js"
+import { syncLockName } from "./SyncLeader.js"
 import { initialStatus, type SyncStatus } from "./SyncStatus.js"
+
+const workerNamePrefix = "quire-sync:"
+
+/** The workspace a sync worker was started for, from its name. */
+export const workspaceIdOfWorker = (name: string) => name.slice(workerNamePrefix.length)
 
 export class SyncClient {
   private status: SyncStatus = initialStatus
@@ -11,8 +17,8 @@ export class SyncClient {
   private readonly channel: SyncChannel
   private readonly worker: Worker
 
-  constructor(workspaceId: string) {
-    this.worker = new Worker(new URL("./sync.worker.ts", import.meta.url), { type: "module", name: "quire-sync" })
+  constructor(private readonly workspaceId: string) {
+    this.worker = new Worker(new URL("./sync.worker.ts", import.meta.url), { type: "module", name: workerNamePrefix + workspaceId })
     this.channel = openSyncChannel(workspaceId, (message) => {
       if (message._tag !== "Status") return
       this.status = message.status
@@ -38,6 +44,16 @@ export class SyncClient {
 
   syncNow(): void {
     this.channel.send({ _tag: "SyncNow" })
+  }
+
+  /**
+   * Stops syncing this workspace in every tab for good (each worker stops its engine and
+   * ends), then runs `work` holding the sync lock, so no worker can be syncing while it runs.
+   */
+  async stopEverywhere<A>(work: () => Promise<A>): Promise<A> {
+    this.channel.send({ _tag: "Stop" })
+    this.close()
+    return navigator.locks.request(syncLockName(this.workspaceId), { mode: "exclusive" }, work)
   }
 
   close(): void {

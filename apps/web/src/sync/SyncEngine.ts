@@ -14,7 +14,7 @@ import { defaultCompaction, type CompactionOptions } from "./CompactionPolicy.js
 import { compactDocument, compactDue } from "./Compactor.js"
 import { applyPage } from "./PullPage.js"
 import type { SyncApi } from "./SyncApi.js"
-import { isRetryable, type SyncError } from "./SyncError.js"
+import { deviceFailure, isRetryable, type SyncError } from "./SyncError.js"
 import { initialStatus, type SyncStatus } from "./SyncStatus.js"
 
 export interface SyncOptions {
@@ -210,16 +210,16 @@ export class SyncEngine {
   }
 
   private async run(): Promise<void> {
-    await this.refreshPending()
     while (this.running) {
       try {
+        await this.refreshPending()
         await this.syncOnce()
         this.backoff.reset()
         await this.waitForWork()
       } catch (error) {
-        if (!(error instanceof RoundFailed)) throw error
-        const failure = error.error
-        await this.refreshPending()
+        // Whatever a round throws is typed, shown and retried: nothing stops syncing silently.
+        const failure = error instanceof RoundFailed ? error.error : deviceFailure(error)
+        await this.refreshPending().catch(() => undefined)
         this.publish({ state: failure.kind === "network" ? "offline" : "error", lastError: failure, progress: null })
         if (!isRetryable(failure)) {
           this.running = false

@@ -5,6 +5,7 @@
  * - version: the server and this app disagree on the protocol: update the app.
  * - network: the server cannot be reached (offline); retried with backoff.
  * - server: the server failed; retried with backoff.
+ * - device: this device failed to store or read something (storage full, a bug); retried with backoff.
  */
 import type { SyncErrorData, SyncErrorKind as SyncErrorKindSchema } from "./SyncStatus.js"
 
@@ -14,7 +15,17 @@ export type SyncErrorKind = typeof SyncErrorKindSchema.Type
 export type SyncError = typeof SyncErrorData.Type
 
 /** Whether trying again later can help without the person doing anything. */
-export const isRetryable = (error: SyncError) => error.kind === "network" || error.kind === "server"
+export const isRetryable = (error: SyncError) => error.kind === "network" || error.kind === "server" || error.kind === "device"
+
+/** A failure on this device, thrown anywhere in a round (IndexedDB, Loro, a migration). */
+export const deviceFailure = (thrown: unknown): SyncError => {
+  const name = thrown instanceof Error ? thrown.name : typeof thrown
+  const detail = thrown instanceof Error ? thrown.message : String(thrown)
+  if (name === "QuotaExceededError" || /quota/i.test(detail)) {
+    return { kind: "device", message: "This device's storage is full: free some space; syncing resumes by itself.", tag: name }
+  }
+  return { kind: "device", message: `Syncing failed on this device (${name}: ${detail}); it is retried.`, tag: name }
+}
 
 const authTags = new Set(["Unauthorized", "TokenRevoked", "TokenExpired", "Forbidden", "WorkspaceNotFound"])
 const quotaTags = new Set(["QuotaExceeded", "PayloadTooLarge"])

@@ -1,7 +1,7 @@
 /** What every tab shows about sync. Honest: never "idle" while anything is pending or failing. */
 import { Schema } from "effect"
 
-export const SyncErrorKind = Schema.Literal("auth", "quota", "version", "network", "server")
+export const SyncErrorKind = Schema.Literal("auth", "quota", "version", "network", "server", "device")
 
 export const SyncErrorData = Schema.Struct({
   kind: SyncErrorKind,

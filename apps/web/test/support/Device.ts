@@ -6,7 +6,8 @@ import { Either } from "effect"
 import { DocStore } from "../../src/data/DocStore.js"
 import { readMeta } from "../../src/data/Meta.js"
 import { NoteRepository } from "../../src/data/NoteRepository.js"
-import { QuireDb } from "../../src/data/QuireDb.js"
+import { DeviceRegistry } from "../../src/data/DeviceRegistry.js"
+import type { QuireDb } from "../../src/data/QuireDb.js"
 import { makeSyncApi } from "../../src/sync/SyncApi.js"
 import { SyncEngine, type SyncOptions } from "../../src/sync/SyncEngine.js"
 import type { SyncStatus } from "../../src/sync/SyncStatus.js"
@@ -45,20 +46,19 @@ const open = async (name: string, db: QuireDb, options: SyncOptions): Promise<De
   }
 }
 
-const freshDb = (name: string) => new QuireDb(`quire-test-${name}-${process.pid}-${++counter}`)
+/** A simulated device: its own set of IndexedDB databases. */
+export const freshRegistry = (name: string) => new DeviceRegistry(`quire-test-${name}-${process.pid}-${++counter}`)
 
 export const createDevice = async (serverUrl: string, name = "laptop", options: SyncOptions = {}) => {
-  const db = freshDb(name)
-  const created = await createWorkspace(db, serverUrl, name)
+  const created = await createWorkspace(freshRegistry(name), serverUrl, name)
   if (Either.isLeft(created)) throw new Error(`create workspace: ${created.left.message}`)
-  return open(name, db, options)
+  return open(name, created.right.db, options)
 }
 
 export const joinDevice = async (link: string, name = "phone", options: SyncOptions = {}) => {
-  const db = freshDb(name)
-  const joined = await joinWorkspace(db, link, name)
+  const joined = await joinWorkspace(freshRegistry(name), link, name)
   if (Either.isLeft(joined)) throw new Error(`join workspace: ${joined.left.message}`)
-  return open(name, db, options)
+  return open(name, joined.right.db, options)
 }
 
 /** Reopens a device's database as a new process would: nothing in memory survives. */
