@@ -108,12 +108,12 @@ export const leaveWorkspace = async (
   confirmed: LeaveCounts,
   { dropLocalOnly = false } = {}
 ): Promise<LeaveOutcome> => {
-  const kept = dropLocalOnly ? [] : [db.quarantine, db.docBackups]
+  const kept = dropLocalOnly ? [] : [db.quarantine.name, db.docBackups.name]
   let keptRows = 0
   const outcome = await db.transaction("rw", db.tables, async (): Promise<LeaveOutcome> => {
     const counts = await countLeaveLosses(db)
     if (counts.unsynced > confirmed.unsynced || (dropLocalOnly && counts.localOnly > confirmed.localOnly)) return { left: false, counts }
-    await Promise.all(db.tables.filter((table) => !kept.includes(table)).map((table) => table.clear()))
+    await Promise.all(db.tables.filter((table) => !kept.includes(table.name)).map((table) => table.clear()))
     keptRows = dropLocalOnly ? 0 : counts.localOnly
     return { left: true }
   })
