@@ -18,6 +18,8 @@ interface MetaRecords {
   readonly cursor: number
   /** Written once when the database is set up; its absence later means the browser evicted the data. */
   readonly sentinel: { readonly createdAt: number }
+  /** Set when this device took the workspace over with a recovery kit: the old kit no longer works. */
+  readonly kitOutdated: boolean
 }
 
 export type MetaKey = keyof MetaRecords

@@ -3,6 +3,8 @@ import { Either } from "effect"
 import { useCallback, useEffect, useMemo, useState } from "react"
 import { useSession } from "../app/Session.js"
 import { makeAdminApi } from "../sync/AdminApi.js"
+import { writeMeta } from "../data/Meta.js"
+import { formatRecoveryKit } from "../sync/RecoveryKit.js"
 import { formatShareLink } from "../sync/ShareLink.js"
 import { CopyButton } from "../ui/CopyButton.js"
 import { QrCode } from "../ui/QrCode.js"
@@ -19,9 +21,13 @@ interface DeviceView {
 }
 
 function RecoveryKit() {
-  const { credentials } = useSession()
+  const { credentials, db } = useSession()
   const [shown, setShown] = useState(false)
-  const kit = `Quire recovery kit\nworkspace: ${credentials.workspaceId}\nmaster token: ${credentials.token}\nkey: ${credentials.workspaceKey}\nserver: ${credentials.serverUrl}`
+  // Once the kit has been shown again, the warning that the old one stopped working can go.
+  useEffect(() => {
+    if (shown) void writeMeta(db, "kitOutdated", false)
+  }, [shown, db])
+  const kit = formatRecoveryKit(credentials)
   return (
     <section className="card" aria-label="Recovery kit">
       <h2>Recovery kit</h2>

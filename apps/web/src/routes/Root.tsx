@@ -1,7 +1,9 @@
 /** The frame around every screen: navigation, sync status, banners, and where a device without a workspace goes. */
 import { Link, Navigate, Outlet, useRouterState } from "@tanstack/react-router"
 import { useImportProgress } from "../app/ImportProgress.js"
-import { useOptionalSession, useSyncStatus } from "../app/Session.js"
+import { useLiveQuery } from "dexie-react-hooks"
+import { useOptionalSession, useSession, useSyncStatus } from "../app/Session.js"
+import { readMeta } from "../data/Meta.js"
 import { StorageGuard } from "../app/StorageGuard.js"
 import { SyncProgress, SyncStatusBar } from "../ui/SyncStatusBar.js"
 import { UpdatePrompt } from "../ui/UpdatePrompt.js"
@@ -13,6 +15,18 @@ function RevokedBanner() {
     <div className="banner error" role="alert">
       <strong>This device is no longer part of the workspace.</strong> Your notes stay on this device: you can read and
       export them from Backup, or pair this device again.
+    </div>
+  )
+}
+
+function KitOutdatedBanner() {
+  const { db } = useSession()
+  const outdated = useLiveQuery(() => readMeta(db, "kitOutdated"), [db])
+  if (!outdated) return null
+  return (
+    <div className="banner" role="alert">
+      <strong>This device now holds the workspace, and the recovery kit you used no longer works.</strong> Save the new one:{" "}
+      <Link to="/settings/devices">Devices → Show recovery kit</Link>.
     </div>
   )
 }
@@ -56,6 +70,7 @@ export function Root() {
         <>
           <StorageGuard workspaceId={session.credentials.workspaceId} />
           <RevokedBanner />
+          <KitOutdatedBanner />
           <SyncProgress />
         </>
       )}

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react"
 import { useRegistry } from "../app/Registry.js"
 import { hadWorkspaceBefore } from "../app/StorageGuard.js"
 import { createWorkspace, joinWorkspace, restoreWorkspace } from "../sync/Workspace.js"
+import { QrScanButton } from "../ui/QrScanButton.js"
 import { ImportExportForm } from "./ImportExportForm.js"
 
 const defaultLabel = () => {
@@ -21,6 +22,7 @@ export function WelcomePage() {
   const [busy, setBusy] = useState(false)
   const [backupFile, setBackupFile] = useState<File | null>(null)
   const [backupKey, setBackupKey] = useState("")
+  const [kit, setKit] = useState("")
 
   const run = async (work: () => Promise<Either.Either<unknown, { message: string }>>) => {
     setBusy(true)
@@ -38,6 +40,10 @@ export function WelcomePage() {
   const join = (event: FormEvent) => {
     event.preventDefault()
     void run(() => joinWorkspace(registry, link, label))
+  }
+  const recover = (event: FormEvent) => {
+    event.preventDefault()
+    void run(async () => (await import("../sync/RecoveryKit.js")).recoverWorkspace(registry, kit, label))
   }
   const restore = (event: FormEvent) => {
     event.preventDefault()
@@ -82,7 +88,21 @@ export function WelcomePage() {
         </form>
       </div>
       <div className="grid2">
+        <form className="card" onSubmit={recover} aria-label="Use a recovery kit">
+          <h2>Use a recovery kit</h2>
+          <p className="muted">Lost the device that created the workspace? Its recovery kit makes this device the master.</p>
+          <label htmlFor="recovery-kit">Recovery kit</label>
+          <textarea id="recovery-kit" rows={5} value={kit} onChange={(event) => setKit(event.target.value)} placeholder="Quire recovery kit…" />
+          <QrScanButton onScan={setKit} />
+          <p>
+            <button type="submit" disabled={busy || !kit}>
+              Recover the workspace
+            </button>
+          </p>
+        </form>
         <ImportExportForm label={label} />
+      </div>
+      <div className="grid2">
         <form className="card" onSubmit={restore} aria-label="Restore a server backup">
           <h2>Restore a server backup</h2>
           <label htmlFor="backup-file">Backup file</label>

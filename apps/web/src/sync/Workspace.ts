@@ -14,7 +14,7 @@ import { parseShareLink } from "./ShareLink.js"
 import type { SyncError } from "./SyncError.js"
 
 /** Stores the new workspace's credentials in its own database, then makes it this device's open one. */
-const remember = async (registry: DeviceRegistry, credentials: WorkspaceCredentials): Promise<OpenedWorkspace> => {
+export const rememberWorkspace = async (registry: DeviceRegistry, credentials: WorkspaceCredentials): Promise<OpenedWorkspace> => {
   const db = registry.open(credentials.workspaceId)
   await db.transaction("rw", db.meta, async () => {
     await writeMeta(db, "workspace", credentials)
@@ -43,7 +43,7 @@ export const createWorkspace = async (registry: DeviceRegistry, serverUrl: strin
   const created = await makeAnonymousApi(serverUrl).createWorkspace(deviceLabel)
   if (Either.isLeft(created)) return Either.left(created.left)
   const { workspaceId, deviceId, masterToken } = created.right
-  return Either.right(await remember(registry, { workspaceId, deviceId, token: masterToken, role: "master", workspaceKey, serverUrl }))
+  return Either.right(await rememberWorkspace(registry, { workspaceId, deviceId, token: masterToken, role: "master", workspaceKey, serverUrl }))
 }
 
 export const joinWorkspace = async (registry: DeviceRegistry, link: string, deviceLabel: string): Promise<Result<OpenedWorkspace>> => {
@@ -56,7 +56,7 @@ export const joinWorkspace = async (registry: DeviceRegistry, link: string, devi
   const paired = await makeAnonymousApi(parsed.serverUrl).pair(parsed.workspaceId, parsed.code, deviceLabel)
   if (Either.isLeft(paired)) return Either.left(paired.left)
   return Either.right(
-    await remember(registry, {
+    await rememberWorkspace(registry, {
       workspaceId: parsed.workspaceId,
       deviceId: paired.right.deviceId,
       token: paired.right.deviceToken,
@@ -76,7 +76,7 @@ export const restoreWorkspace = async (registry: DeviceRegistry, serverUrl: stri
   const restored = await uploadRestore(serverUrl, backup)
   if (Either.isLeft(restored)) return Either.left(restored.left)
   const { workspaceId, deviceId, masterToken } = restored.right
-  return Either.right(await remember(registry, { workspaceId, deviceId, token: masterToken, role: "master", workspaceKey: keyText.trim(), serverUrl }))
+  return Either.right(await rememberWorkspace(registry, { workspaceId, deviceId, token: masterToken, role: "master", workspaceKey: keyText.trim(), serverUrl }))
 }
 
 /** What leaving would remove, for the person to confirm before anything is deleted. */

@@ -9,6 +9,7 @@ import { NoteRepository } from "../../src/data/NoteRepository.js"
 import { DeviceRegistry } from "../../src/data/DeviceRegistry.js"
 import type { QuireDb } from "../../src/data/QuireDb.js"
 import { makeSyncApi } from "../../src/sync/SyncApi.js"
+import { recoverWorkspace } from "../../src/sync/RecoveryKit.js"
 import { SyncEngine, type SyncOptions } from "../../src/sync/SyncEngine.js"
 import type { SyncStatus } from "../../src/sync/SyncStatus.js"
 import { createWorkspace, joinWorkspace, workspaceKeyOf } from "../../src/sync/Workspace.js"
@@ -59,6 +60,13 @@ export const joinDevice = async (link: string, name = "phone", options: SyncOpti
   const joined = await joinWorkspace(freshRegistry(name), link, name)
   if (Either.isLeft(joined)) throw new Error(`join workspace: ${joined.left.message}`)
   return open(name, joined.right.db, options)
+}
+
+/** A device brought back with a recovery kit (the text the master device shows). */
+export const recoverDevice = async (kit: string, name = "rescued", options: SyncOptions = {}) => {
+  const recovered = await recoverWorkspace(freshRegistry(name), kit, name)
+  if (Either.isLeft(recovered)) throw new Error(`recover workspace: ${recovered.left.message}`)
+  return open(name, recovered.right.db, options)
 }
 
 /** Reopens a device's database as a new process would: nothing in memory survives. */
