@@ -6,6 +6,7 @@ import {
   currentSchemaVersion,
   dedupeTags,
   deleteNoteForever,
+  editTags,
   initNote,
   readNote,
   restoreNote,
@@ -13,6 +14,7 @@ import {
   setPinned,
   setTags,
   setTitle,
+  tagEditOf,
   trashNote
 } from "./NoteDoc.js"
 
@@ -119,5 +121,21 @@ describe("NoteDoc", () => {
     expect(dedupeTags(a)).toBe(false)
     expect(readNote("n", a).tags).toEqual(["home", "errands", "new"])
     expect(a.toJSON()).toEqual(b.toJSON())
+  })
+
+  it("a tag field saved against an older list keeps the tags another device added and removes only what was removed", () => {
+    const laptop = newNote()
+    const phone = fork(laptop, 2)
+    // The laptop's field shows ["home", "errands"]; meanwhile the phone adds "urgent".
+    const shown = readNote("n", laptop).tags
+    setTags(phone, [...readNote("n", phone).tags, "urgent"], 2)
+    phone.commit()
+    sync(laptop, phone)
+    // The person on the laptop drops "errands" and adds "shop" in the field they opened earlier.
+    editTags(laptop, tagEditOf(shown, ["home", "shop"]), 3)
+    laptop.commit()
+    sync(laptop, phone)
+    expect(readNote("n", laptop).tags).toEqual(["home", "urgent", "shop"])
+    expect(readNote("n", phone).tags).toEqual(readNote("n", laptop).tags)
   })
 })

@@ -107,6 +107,30 @@ export const setTags = (doc: LoroDoc, tags: ReadonlyArray<string>, now: number):
   touch(doc, now)
 }
 
+/**
+ * What a person changed in a tag field: the tags added and removed relative to the list the
+ * field showed (`shown`), whatever other devices did to the note since.
+ */
+export const tagEditOf = (shown: ReadonlyArray<string>, typed: ReadonlyArray<string>) => {
+  const [before, after] = [normalizeTags(shown), normalizeTags(typed)]
+  return { add: after.filter((tag) => !before.includes(tag)), remove: before.filter((tag) => !after.includes(tag)) }
+}
+
+/**
+ * Applies a tag edit as list operations: removes every copy of each removed tag, appends each
+ * added one not there yet. Tags other devices added or kept stay, unlike a whole-list replace.
+ */
+export const editTags = (doc: LoroDoc, edit: { readonly add: ReadonlyArray<string>; readonly remove: ReadonlyArray<string> }, now: number): void => {
+  const list = tagList(doc)
+  const current = list.toArray()
+  for (let i = current.length - 1; i >= 0; i--) {
+    if (edit.remove.includes(current[i] as string)) list.delete(i, 1)
+  }
+  const kept = new Set(list.toArray())
+  for (const tag of normalizeTags(edit.add)) if (!kept.has(tag)) list.push(tag)
+  touch(doc, now)
+}
+
 export const setPinned = (doc: LoroDoc, pinned: boolean, now: number): void => {
   root(doc).set(NoteKey.pinned, pinned)
   touch(doc, now)

@@ -1,12 +1,14 @@
 /** What the UI calls to change notes. Every call resolves once the edit is durable on the device. */
 import {
   deleteNoteForever,
+  editTags,
   initNote,
   restoreNote,
   setBody,
   setPinned,
   setTags,
   setTitle,
+  tagEditOf,
   trashNote,
   type NewNote,
   type Note
@@ -35,6 +37,9 @@ export class NoteRepository {
   setTitle = (id: string, title: string) => this.change(id, (doc, now) => setTitle(doc, title, now))
   setBody = (id: string, body: string) => this.change(id, (doc, now) => setBody(doc, body, now))
   setTags = (id: string, tags: ReadonlyArray<string>) => this.change(id, (doc, now) => setTags(doc, tags, now))
+  /** The tag field's edit: what was added and removed relative to the tags it showed, as list operations. */
+  editTags = (id: string, shown: ReadonlyArray<string>, typed: ReadonlyArray<string>) =>
+    this.change(id, (doc, now) => editTags(doc, tagEditOf(shown, typed), now))
   setPinned = (id: string, pinned: boolean) => this.change(id, (doc, now) => setPinned(doc, pinned, now))
   trash = (id: string) => this.change(id, (doc, now) => trashNote(doc, now))
   restore = (id: string) => this.change(id, (doc, now) => restoreNote(doc, now))

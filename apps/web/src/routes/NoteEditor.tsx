@@ -57,6 +57,7 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
   const [title, setTitle] = useState("")
   const [body, setBody] = useState("")
   const [tags, setTags] = useState("")
+  const [shownTags, setShownTags] = useState<ReadonlyArray<string>>([])
   const [preview, setPreview] = useState(false)
   const [showHistory, setShowHistory] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
@@ -91,6 +92,7 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
       if (field && document.activeElement === field) requestAnimationFrame(() => field.setSelectionRange(start, end))
     }
     setTags((current) => (parseTags(current).join(",") === note.tags.join(",") ? current : note.tags.join(", ")))
+    setShownTags(note.tags)
   }, [note]) // eslint-disable-line react-hooks/exhaustive-deps
 
   if (note === undefined || !repository) return <p className="muted">Opening the note…</p>
@@ -104,7 +106,8 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
     )
   }
   const readOnly = row?.readOnlyReason !== undefined
-  const saveTags = () => void repository.setTags(noteId, parseTags(tags)).then(reload, report)
+  // Only what the person changed in the field: tags another device added meanwhile stay.
+  const saveTags = () => void repository.editTags(noteId, shownTags, parseTags(tags)).then(reload, report)
 
   return (
     <section className="editor">
