@@ -252,12 +252,23 @@ export class DocStore {
     })
   }
 
-  /** Migrates every stored document older than this app; run at start. */
+  /** Migrates every stored document older than this app, and completes backfilled search text; run at start. */
   migrateAll(): Promise<void> {
     return this.exclusive(async () => {
       const stale = await this.db.docs.where("schemaVersion").below(latestVersion).primaryKeys()
       for (const id of stale) await this.migrateSafely(id)
+      await this.completeSearchText()
     })
+  }
+
+  /** Search text the database upgrade could only fill from the list row: the whole text, from the document. */
+  private async completeSearchText(): Promise<void> {
+    const partial = await this.db.noteText.filter((row) => row.partial === true).primaryKeys()
+    for (const id of partial) {
+      const entry = await this.current(id)
+      const text = entry && { id, text: searchTextOf(readNote(id, entry.doc)) }
+      await this.db.noteText.put(text ?? { id, text: "" })
+    }
   }
 
   /**

@@ -70,6 +70,8 @@ export interface DocBackupRow {
 export interface NoteTextRow {
   readonly id: string
   readonly text: string
+  /** Set when only the title and preview are in `text` (backfilled); the whole text follows. */
+  readonly partial?: boolean
 }
 
 /**
@@ -119,6 +121,14 @@ export class QuireDb extends Dexie {
     })
     this.version(2).stores({ noteText: "id" })
     // Contract v2: changes are keyed by document, and compaction is per document.
-    this.version(3).stores({ outbox: "++clientSeq, docId", quarantine: "++id, seq, key", docLog: "key, tailCount" })
+    this.version(3)
+      .stores({ outbox: "++clientSeq, docId", quarantine: "++id, seq, key", docLog: "key, tailCount" })
+      .upgrade(async (tx) => {
+        // Notes stored before `noteText` existed: searchable at once by title and the start of
+        // the body (no Loro here: the list must not wait for it); DocStore fills the whole text.
+        const known = new Set(await tx.table("noteText").toCollection().primaryKeys())
+        const missing = (await tx.table("notes").toArray()).filter((row: NoteRow) => !known.has(row.id))
+        await tx.table("noteText").bulkPut(missing.map((row: NoteRow) => ({ id: row.id, text: `${row.title}\n${row.preview}`.toLowerCase(), partial: true })))
+      })
   }
 }

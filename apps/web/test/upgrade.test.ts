@@ -1,0 +1,47 @@
+/** Databases written by earlier versions of the app open in this one with nothing lost or hidden. */
+import { initNote, readNote } from "@quire/schema"
+import { generateWorkspaceKey } from "@quire/shared"
+import Dexie from "dexie"
+import { Effect } from "effect"
+import { LoroDoc } from "loro-crdt"
+import { describe, expect, it } from "vitest"
+import { DocStore } from "../src/data/DocStore.js"
+import { matchesQuery, noteRowOf } from "../src/data/NoteIndex.js"
+import { QuireDb } from "../src/data/QuireDb.js"
+
+/** The database as version 2 of the app left it: notes stored before the search table existed. */
+const version2Database = async (name: string) => {
+  const old = new Dexie(name)
+  old.version(1).stores({
+    docs: "id, schemaVersion",
+    notes: "id, updatedAt, *tags, pinned, trashed",
+    outbox: "++clientSeq",
+    meta: "key",
+    quarantine: "++id, seq",
+    docBackups: "++id, docId"
+  })
+  old.version(2).stores({ noteText: "id" })
+  const doc = new LoroDoc()
+  initNote(doc, { title: "Packing list", body: `${"filler ".repeat(40)}passport and sunscreen` }, 1)
+  doc.commit()
+  await old.table("docs").put({ id: "n1", snapshot: doc.export({ mode: "snapshot" }), version: doc.oplogVersion().encode(), schemaVersion: 3 })
+  await old.table("notes").put(noteRowOf(readNote("n1", doc)))
+  old.close()
+}
+
+describe("upgrading the device database", () => {
+  it("makes notes stored before search existed searchable: by title at once, by their whole text after the first start", async () => {
+    const name = `quire-upgrade-${process.pid}`
+    await version2Database(name)
+    const db = new QuireDb(name)
+    const backfilled = await db.noteText.get("n1")
+    expect(matchesQuery(backfilled!.text, "packing")).toBe(true)
+    expect(matchesQuery(backfilled!.text, "sunscreen")).toBe(false)
+
+    await new DocStore(db, await Effect.runPromise(generateWorkspaceKey)).migrateAll()
+    const complete = await db.noteText.get("n1")
+    expect(matchesQuery(complete!.text, "sunscreen")).toBe(true)
+    expect(complete?.partial).toBeUndefined()
+    db.close()
+  })
+})
