@@ -7,14 +7,31 @@ import {
   setBody,
   setPinned,
   setTags,
+  readNote,
   setTitle,
   tagEditOf,
   trashNote,
   type NewNote,
   type Note
 } from "@quire/schema"
+import { Limits } from "@quire/shared"
 import type { LoroDoc } from "loro-crdt"
 import type { DocStore, NoteVersion } from "./DocStore.js"
+
+/** A note's text past `Limits.maxNoteTextBytes`: refused before it is stored, with what to do instead. */
+export class NoteTooLarge extends Error {
+  override readonly name = "NoteTooLarge"
+}
+
+const utf8 = new TextEncoder()
+
+const checkSize = (title: string, body: string) => {
+  const bytes = utf8.encode(title).length + utf8.encode(body).length
+  if (bytes > Limits.maxNoteTextBytes) {
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(1)
+    throw new NoteTooLarge(`This note would hold ${mb(bytes)} MB of text; a note holds at most ${mb(Limits.maxNoteTextBytes)} MB. Split it, or attach large content as a file.`)
+  }
+}
 
 export class NoteRepository {
   /** `onChange` runs after every saved edit: the tab tells the sync leader to push. */
@@ -30,12 +47,23 @@ export class NoteRepository {
 
   async create(init: NewNote = {}): Promise<string> {
     const id = crypto.randomUUID()
-    await this.change(id, (doc, now) => initNote(doc, init, now))
+    await this.change(id, (doc, now) => {
+      checkSize(init.title ?? "", init.body ?? "")
+      initNote(doc, init, now)
+    })
     return id
   }
 
-  setTitle = (id: string, title: string) => this.change(id, (doc, now) => setTitle(doc, title, now))
-  setBody = (id: string, body: string) => this.change(id, (doc, now) => setBody(doc, body, now))
+  setTitle = (id: string, title: string) =>
+    this.change(id, (doc, now) => {
+      checkSize(title, readNote(id, doc).body)
+      setTitle(doc, title, now)
+    })
+  setBody = (id: string, body: string) =>
+    this.change(id, (doc, now) => {
+      checkSize(readNote(id, doc).title, body)
+      setBody(doc, body, now)
+    })
   setTags = (id: string, tags: ReadonlyArray<string>) => this.change(id, (doc, now) => setTags(doc, tags, now))
   /** The tag field's edit: what was added and removed relative to the tags it showed, as list operations. */
   editTags = (id: string, shown: ReadonlyArray<string>, typed: ReadonlyArray<string>) =>

@@ -31,6 +31,23 @@ function KitOutdatedBanner() {
   )
 }
 
+function TooLargeBanner() {
+  const { db } = useSession()
+  const { tooLarge } = useSyncStatus()
+  const titles = useLiveQuery(async () => (await db.notes.bulkGet(tooLarge.map((held) => held.docId))).map((row) => row?.title || "Untitled"), [db, tooLarge])
+  if (tooLarge.length === 0) return null
+  return (
+    <div className="banner error" role="alert">
+      {tooLarge.map((held, i) => (
+        <p key={`${held.docId}-${i}`}>
+          <strong>“{titles?.[i] ?? "A note"}” is too large to sync: {(held.bytes / 1024 / 1024).toFixed(1)} MB.</strong> It stays on this
+          device; the rest keeps syncing. Attachments take large files.
+        </p>
+      ))}
+    </div>
+  )
+}
+
 function ImportBar() {
   const progress = useImportProgress()
   if (!progress) return null
@@ -71,6 +88,7 @@ export function Root() {
           <StorageGuard workspaceId={session.credentials.workspaceId} />
           <RevokedBanner />
           <KitOutdatedBanner />
+          <TooLargeBanner />
           <SyncProgress />
         </>
       )}

@@ -12,6 +12,7 @@ import type { QuireDb } from "../data/QuireDb.js"
 import { makeBackoff, type BackoffOptions } from "./Backoff.js"
 import { defaultCompaction, type CompactionOptions } from "./CompactionPolicy.js"
 import { compactDocument, compactDue } from "./Compactor.js"
+import { OutboxPusher } from "./OutboxPusher.js"
 import { applyPage } from "./PullPage.js"
 import type { SyncApi } from "./SyncApi.js"
 import { deviceFailure, isRetryable, type SyncError } from "./SyncError.js"
@@ -53,6 +54,7 @@ export class SyncEngine {
   private readonly options: Required<Omit<SyncOptions, "backoff" | "compaction">>
   private readonly compaction: CompactionOptions
   private readonly refusedCompactions = new Map<string, number>()
+  private readonly pusher: OutboxPusher
   /** When the next document becomes due for compaction by the quiet rule. */
   private compactionDueAt: number | undefined
 
@@ -72,6 +74,7 @@ export class SyncEngine {
       waitSeconds: options.waitSeconds ?? Limits.defaultWaitSeconds
     }
     this.compaction = { ...defaultCompaction, ...options.compaction }
+    this.pusher = new OutboxPusher(db, api, this.options)
   }
 
   subscribe(listener: (status: SyncStatus) => void): () => void {
@@ -95,10 +98,11 @@ export class SyncEngine {
     let pendingBytes = 0
     let pending = 0
     await this.db.outbox.each((entry) => {
+      if (this.pusher.heldBack.has(entry.clientSeq!)) return
       pending += 1
       pendingBytes += entry.blob.length
     })
-    this.publish({ pending, pendingBytes })
+    this.publish({ pending, pendingBytes, tooLarge: [...this.pusher.heldBack.values()] })
   }
 
   /** Something changed (a local edit, the network came back): sync now instead of waiting. */
@@ -121,20 +125,8 @@ export class SyncEngine {
 
   /** The steps of a round, public so tests can interleave them across devices in any order. */
   async pushAll(): Promise<void> {
-    for (;;) {
-      const batch = []
-      let bytes = 0
-      for (const entry of await this.db.outbox.orderBy("clientSeq").limit(this.options.batchMaxChanges).toArray()) {
-        if (batch.length > 0 && bytes + entry.blob.length > this.options.batchMaxBytes) break
-        batch.push({ clientSeq: entry.clientSeq!, key: entry.key, data: entry.blob })
-        bytes += entry.blob.length
-      }
-      if (batch.length === 0) return
-      const acked = unwrap(await this.api.push(batch))
-      // Only what the server acknowledged leaves the outbox.
-      await this.db.outbox.bulkDelete(acked.results.map((r) => r.clientSeq))
-      await this.refreshPending()
-    }
+    const failure = await this.pusher.pushAll(() => this.refreshPending())
+    if (failure) throw new RoundFailed(failure)
   }
 
   async pullAll(): Promise<void> {
@@ -170,7 +162,7 @@ export class SyncEngine {
 
   /** Waits for the server's head to pass the cursor, a kick, or the long-poll timeout. */
   private async waitForWork(): Promise<void> {
-    if ((await this.db.outbox.count()) > 0) return
+    if ((await this.db.outbox.count()) > this.pusher.heldBack.size) return
     const cursor = (await readMeta(this.db, "cursor")) ?? 0
     // Come back in time for a document that becomes due for compaction while nothing happens.
     const untilCompaction = this.compactionDueAt === undefined ? Infinity : Math.ceil((this.compactionDueAt - Date.now()) / 1000)

@@ -14,8 +14,8 @@ export type SyncErrorKind = typeof SyncErrorKindSchema.Type
 /** Plain data (it crosses to every tab); `tag` is the server's error tag, when it sent one. */
 export type SyncError = typeof SyncErrorData.Type
 
-/** Whether trying again later can help without the person doing anything. */
-export const isRetryable = (error: SyncError) => error.kind === "network" || error.kind === "server" || error.kind === "device"
+/** Whether trying again later can help without this device doing anything (a full workspace can be cleaned up elsewhere). */
+export const isRetryable = (error: SyncError) => error.kind !== "auth" && error.kind !== "version"
 
 /** A failure on this device, thrown anywhere in a round (IndexedDB, Loro, a migration). */
 export const deviceFailure = (thrown: unknown): SyncError => {

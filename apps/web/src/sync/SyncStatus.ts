@@ -17,6 +17,8 @@ export const SyncStatus = Schema.Struct({
   /** Changes on this device the server has not acknowledged yet, and their bytes. */
   pending: Schema.Number,
   pendingBytes: Schema.Number,
+  /** Changes the server refused as too large, set aside (still on this device) so the rest sync. */
+  tooLarge: Schema.Array(Schema.Struct({ docId: Schema.String, bytes: Schema.Number })),
   /** When the device last finished a full push and pull. */
   lastSyncedAt: Schema.NullOr(Schema.Number),
   /** The last server seq this device imported. */
@@ -31,6 +33,7 @@ export const initialStatus: SyncStatus = {
   state: "idle",
   pending: 0,
   pendingBytes: 0,
+  tooLarge: [],
   lastSyncedAt: null,
   cursor: 0,
   lastError: null,

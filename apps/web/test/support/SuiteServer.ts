@@ -9,13 +9,13 @@ import * as path from "node:path"
 import { afterAll, afterEach, beforeAll } from "vitest"
 import type { Device } from "./Device.js"
 
-export const serverPerSuite = () => {
+export const serverPerSuite = (env: Record<string, string> = {}) => {
   let server: RunningServer | undefined
   let dataDir: string | undefined
   const devices: Array<Device> = []
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "quire-web-"))
-    server = await startInProcess({ DATA_DIR: dataDir, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000" })
+    server = await startInProcess({ DATA_DIR: dataDir, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000", ...env })
   })
   afterEach(async () => {
     await Promise.all(devices.splice(0).map((device) => device.close()))

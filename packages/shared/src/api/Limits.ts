@@ -20,6 +20,8 @@ export const Limits = {
   maxKeyBytes: 32,
   /** Largest blob (one sealed attachment chunk). */
   maxBlobBytes: 4 * 1024 * 1024,
+  /** Largest title plus body of one note, in UTF-8 bytes: larger text belongs in an attachment. */
+  maxNoteTextBytes: 4 * 1024 * 1024,
   /** Most ids one `blobs/missing` request may ask about. */
   maxMissingQuery: 1000
 } as const

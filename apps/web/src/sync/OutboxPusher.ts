@@ -1,0 +1,56 @@
+/**
+ * Pushes the outbox in batches and removes only what the server acknowledged. A change the
+ * server refuses as too large (413 PayloadTooLarge, alone in its request) is held back,
+ * visibly, and the queue goes on: one oversized note never blocks every later edit. Held
+ * changes stay in the outbox (nothing is lost) and are tried again when the engine restarts.
+ */
+import { Either } from "effect"
+import type { QuireDb } from "../data/QuireDb.js"
+import type { SyncApi } from "./SyncApi.js"
+import type { SyncError } from "./SyncError.js"
+
+export interface HeldBack {
+  readonly docId: string
+  readonly bytes: number
+}
+
+export class OutboxPusher {
+  /** Changes set aside as too large, by clientSeq. */
+  readonly heldBack = new Map<number, HeldBack>()
+
+  constructor(
+    private readonly db: QuireDb,
+    private readonly api: SyncApi,
+    private readonly limits: { readonly batchMaxChanges: number; readonly batchMaxBytes: number }
+  ) {}
+
+  /** Pushes everything not held back; a failure that is not about size ends it with that error. */
+  async pushAll(onProgress: () => Promise<void>): Promise<SyncError | undefined> {
+    let maxChanges = this.limits.batchMaxChanges
+    for (;;) {
+      const batch = []
+      let bytes = 0
+      const next = await this.db.outbox
+        .orderBy("clientSeq")
+        .filter((entry) => !this.heldBack.has(entry.clientSeq!))
+        .limit(maxChanges)
+        .toArray()
+      for (const entry of next) {
+        if (batch.length > 0 && bytes + entry.blob.length > this.limits.batchMaxBytes) break
+        batch.push({ clientSeq: entry.clientSeq!, key: entry.key, data: entry.blob, docId: entry.docId })
+        bytes += entry.blob.length
+      }
+      if (batch.length === 0) return undefined
+      const acked = await this.api.push(batch.map(({ clientSeq, key, data }) => ({ clientSeq, key, data })))
+      if (Either.isLeft(acked)) {
+        if (acked.left.tag !== "PayloadTooLarge") return acked.left
+        // Find the one change that is too large: one at a time from here on.
+        if (batch.length > 1) maxChanges = 1
+        else this.heldBack.set(batch[0]!.clientSeq, { docId: batch[0]!.docId, bytes: batch[0]!.data.length })
+        continue
+      }
+      await this.db.outbox.bulkDelete(acked.right.results.map((r) => r.clientSeq))
+      await onProgress()
+    }
+  }
+}
