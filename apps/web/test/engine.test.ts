@@ -1,4 +1,6 @@
 /** The sync engine's own rules: batch sizes, unreadable blobs kept aside, honest status. */
+import { encodeEnvelope, sealBlob } from "@quire/shared"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { readMeta } from "../src/data/Meta.js"
 import { makeSyncApi, type SyncApi } from "../src/sync/SyncApi.js"
@@ -6,6 +8,7 @@ import { SyncEngine } from "../src/sync/SyncEngine.js"
 import { workspaceKeyOf } from "../src/sync/Workspace.js"
 import { createDevice, eventually, joinDevice, notesOf, type Device } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
+import { pushRaw } from "./support/RawApi.js"
 import { serverPerSuite } from "./support/SuiteServer.js"
 
 describe("the sync engine", () => {
@@ -73,6 +76,29 @@ describe("the sync engine", () => {
     expect(kept[0]).toMatchObject({ seq: 2, key: "a2V5LW9mLWEtYnJva2VuLWRldmljZQ" })
     expect(Buffer.from(kept[0]!.data).toString()).toBe("definitely not a sealed envelope")
     expect((await notesOf(phone)).map((n) => n?.title).sort()).toEqual(["readable after", "readable before"])
+  })
+
+  it("sets aside a change Loro cannot import, with its seq and key, and later changes still arrive", async () => {
+    const laptop = await createDevice(server.url)
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    server.track(laptop, phone)
+    const id = await laptop.notes.create({ title: "before the bad change" })
+    await laptop.engine.syncOnce()
+    // A buggy or newer device: a properly sealed envelope whose Loro bytes make no sense here.
+    const key = await workspaceKeyOf((await readMeta(laptop.db, "workspace"))!)
+    const garbage = encodeEnvelope([{ docId: id, bytes: new Uint8Array([0x6c, 0x6f, 0x72, 0x6f, 1, 2, 3, 4, 5, 6, 7, 8]) }])
+    const docKey = await laptop.store.keyOf(id)
+    await pushRaw(laptop, [{ clientSeq: 777_777, key: docKey, data: await Effect.runPromise(sealBlob(key, garbage)) }])
+    await laptop.notes.setTitle(id, "after the bad change")
+    await laptop.engine.syncOnce()
+
+    await phone.engine.syncOnce()
+    expect(phone.engine.current).toMatchObject({ state: "idle", lastError: null, cursor: 3 })
+    const kept = await phone.db.quarantine.toArray()
+    expect(kept).toHaveLength(1)
+    expect(kept[0]).toMatchObject({ seq: 2, key: Buffer.from(docKey).toString("base64url") })
+    expect(kept[0]!.reason).toMatch(/Loro could not import/)
+    expect((await phone.notes.read(id))?.title).toBe("after the bad change")
   })
 
   it("reports pending changes and bytes honestly, never idle while any wait", async () => {
