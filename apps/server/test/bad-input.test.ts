@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises"
 import { request as httpRequest } from "node:http"
 import { describe, expect, it } from "vitest"
 import { tempDir, testDatabases } from "./support/databases.js"
-import { b64, createWorkspace, push, request } from "./support/Http.js"
+import { b64, compact, createWorkspace, keyOf, push, request } from "./support/Http.js"
 import { runServerExpectingFailure, serverPerSuite } from "./support/TestServer.js"
 
 /** Sends a body in chunks without a Content-Length, as a streaming client would. */
@@ -30,7 +30,8 @@ describe.each(testDatabases())("bad input on $name", (database) => {
 
   it("answers malformed JSON with 400 MalformedBody and stores nothing", async () => {
     const ws = await createWorkspace(server.url)
-    for (const body of ['{"changes": [', "not json", '{"changes": [{"clientSeq": 1, "data": "aGk="}]']) {
+    const key = keyOf("doc")
+    for (const body of ['{"changes": [', "not json", `{"changes": [{"clientSeq": 1, "key": "${key}", "data": "aGk="}]`]) {
       const reply = await request(server.url, "POST", `/workspaces/${ws.workspaceId}/changes`, {
         token: ws.masterToken,
         body,
@@ -42,15 +43,23 @@ describe.each(testDatabases())("bad input on $name", (database) => {
     expect(await headSeq(ws)).toBe(0)
   })
 
-  it("answers bad base64 and wrong shapes with 400 and stores nothing", async () => {
+  it("answers bad base64, bad keys and wrong shapes with 400 and stores nothing", async () => {
     const ws = await createWorkspace(server.url)
+    const key = keyOf("doc")
     const bad: Array<unknown> = [
-      { changes: [{ clientSeq: 1, data: "not base64!" }] },
-      { changes: [{ clientSeq: 1, data: "abc" }] },
-      { changes: [{ clientSeq: 0, data: "aGk=" }] },
-      { changes: [{ clientSeq: -1, data: "aGk=" }] },
-      { changes: [{ clientSeq: 1.5, data: "aGk=" }] },
-      { changes: [{ data: "aGk=" }] },
+      { changes: [{ clientSeq: 1, key, data: "not base64!" }] },
+      { changes: [{ clientSeq: 1, key, data: "abc" }] },
+      { changes: [{ clientSeq: 0, key, data: "aGk=" }] },
+      { changes: [{ clientSeq: -1, key, data: "aGk=" }] },
+      { changes: [{ clientSeq: 1.5, key, data: "aGk=" }] },
+      { changes: [{ key, data: "aGk=" }] },
+      { changes: [{ clientSeq: 1, data: "aGk=" }] },
+      // Keys are base64url of 16 to 32 bytes.
+      { changes: [{ clientSeq: 1, key: Buffer.alloc(15).toString("base64url"), data: "aGk=" }] },
+      { changes: [{ clientSeq: 1, key: Buffer.alloc(33).toString("base64url"), data: "aGk=" }] },
+      { changes: [{ clientSeq: 1, key: Buffer.alloc(16, 0xff).toString("base64"), data: "aGk=" }] },
+      { changes: [{ clientSeq: 1, key: `${key}=`, data: "aGk=" }] },
+      { changes: [{ clientSeq: 1, key: 16, data: "aGk=" }] },
       { changes: [] },
       {},
       []
@@ -81,7 +90,7 @@ describe.each(testDatabases())("bad input on $name", (database) => {
 
   it("refuses a body past MAX_BODY_BYTES with 413, declared or streamed, and stores nothing", async () => {
     const ws = await createWorkspace(server.url)
-    const big = { changes: [{ clientSeq: 1, data: b64("x".repeat(5000)) }] }
+    const big = { changes: [{ clientSeq: 1, key: keyOf("doc"), data: b64("x".repeat(5000)) }] }
     const declared = await request(server.url, "POST", `/workspaces/${ws.workspaceId}/changes`, { token: ws.masterToken, json: big })
     expect(declared.status).toBe(413)
     expect(declared.body).toMatchObject({ _tag: "PayloadTooLarge", maxBytes: 4096 })
@@ -95,10 +104,19 @@ describe.each(testDatabases())("bad input on $name", (database) => {
     expect(streamed.body._tag).toBe("PayloadTooLarge")
     const small = await sendChunked(`${server.url}/api/v1/workspaces/${ws.workspaceId}/changes`, ws.masterToken, [
       '{"changes": [{"clientSeq": 1, ',
-      `"data": "${b64("small")}"}]}`
+      `"key": "${keyOf("doc")}", "data": "${b64("small")}"}]}`
     ])
     expect(small.status).toBe(200)
     expect(await headSeq(ws)).toBe(1)
+  })
+
+  it("refuses a change too large to come back in one page with 413, though its request fits", async () => {
+    const ws = await createWorkspace(server.url)
+    // 2,800 bytes are 3,736 in base64: the push fits 4,096, a page holding it would not.
+    const reply = await push(server.url, ws.workspaceId, ws.masterToken, [{ clientSeq: 1, text: "x".repeat(2800) }])
+    expect(reply.status).toBe(413)
+    expect(reply.body).toMatchObject({ _tag: "PayloadTooLarge", maxBytes: 2736 })
+    expect(await headSeq(ws)).toBe(0)
   })
 
   it("refuses a push past the workspace quota with 413 QuotaExceeded and stores nothing", async () => {
@@ -111,8 +129,8 @@ describe.each(testDatabases())("bad input on $name", (database) => {
     expect(over.status).toBe(413)
     expect(over.body).toMatchObject({ _tag: "QuotaExceeded", quotaBytes: 1000, bytesUsed: 900 })
     expect(await headSeq(ws)).toBe(1)
-    // A snapshot that frees space is accepted and makes room again.
-    const snap = await request(server.url, "PUT", `/workspaces/${ws.workspaceId}/snapshot`, { token: ws.masterToken, json: { seq: 1, data: b64("s") } })
+    // A compaction that frees space is accepted and makes room again.
+    const snap = await compact(server.url, ws.workspaceId, ws.masterToken, { doc: "doc", covers: 1, clientSeq: 4, text: "s" })
     expect(snap.status).toBe(200)
     expect((await push(server.url, ws.workspaceId, ws.masterToken, [{ clientSeq: 2, text: "y".repeat(50) }])).status).toBe(200)
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { testDatabases } from "./support/databases.js"
-import { createWorkspace, pairDevice, push, request, unb64 } from "./support/Http.js"
+import { compact, createWorkspace, keyOf, pairDevice, pullAll, push, request, unb64 } from "./support/Http.js"
 import { serverPerSuite } from "./support/TestServer.js"
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
@@ -64,5 +64,39 @@ describe.each(testDatabases())("concurrent pushes on $name", (database) => {
     expect(seqsOf(1)).toEqual(range(10))
     const pulledA = await request(base, "GET", `/workspaces/${a.workspaceId}/changes`, { token: a.masterToken })
     expect(pulledA.body.changes.every((c: { data: string }) => unb64(c.data).startsWith("a"))).toBe(true)
+  })
+
+  it("two devices compacting one document while a third pushes to it lose nothing", async () => {
+    const base = server.url
+    const ws = await createWorkspace(base)
+    const [a, b, c] = [
+      { deviceToken: ws.masterToken },
+      await pairDevice(base, ws.workspaceId, ws.masterToken, "a"),
+      await pairDevice(base, ws.workspaceId, ws.masterToken, "b")
+    ]
+    await push(base, ws.workspaceId, c.deviceToken, range(10).map((clientSeq) => ({ clientSeq, text: `early ${clientSeq}` })))
+    const pushes = range(30).map((i) => push(base, ws.workspaceId, c.deviceToken, [{ clientSeq: 10 + i, text: `late ${i}` }]))
+    // Each compactor covers the head it last saw, as a client covers its pull cursor.
+    const compactions = [a, b].flatMap((device, d) =>
+      range(5).map(async (i) => {
+        const { headSeq } = (await request(base, "GET", `/workspaces/${ws.workspaceId}`, { token: device.deviceToken })).body
+        const reply = await compact(base, ws.workspaceId, device.deviceToken, { doc: "doc", covers: headSeq, clientSeq: 100 + i, text: `snapshot ${d}.${i} to ${headSeq}` })
+        return { covers: headSeq, reply }
+      })
+    )
+    const pushed = await Promise.all(pushes)
+    const compacted = await Promise.all(compactions)
+    expect(pushed.every((reply) => reply.status === 200)).toBe(true)
+    expect(compacted.every(({ reply }) => reply.status === 200)).toBe(true)
+
+    const { changes } = await pullAll(base, ws.workspaceId, ws.masterToken)
+    const present = new Set(changes.map((change) => change.seq))
+    const snapshotsCovering = (seq: number) => compacted.filter(({ covers, reply }) => covers >= seq && present.has(reply.body.seq))
+    // Every pushed change is still there, or a snapshot still there covers it.
+    const pushedSeqs = [...range(10), ...pushed.map((reply) => reply.body.results[0].seq as number)]
+    for (const seq of pushedSeqs) expect(present.has(seq) || snapshotsCovering(seq).length > 0, `change ${seq}`).toBe(true)
+    expect(changes.every((change) => change.key === keyOf("doc"))).toBe(true)
+    const [counted] = await server.sql<{ n: string }>("SELECT count(*) AS n FROM changes WHERE workspace_id = $1", [ws.workspaceId])
+    expect((await request(base, "GET", `/workspaces/${ws.workspaceId}`, { token: ws.masterToken })).body.changeCount).toBe(Number(counted!.n))
   })
 })

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto"
+import jwt from "jsonwebtoken"
 import { describe, expect, it } from "vitest"
 import { testDatabases } from "./support/databases.js"
 import { createWorkspace, pairDevice, push, request } from "./support/Http.js"
@@ -114,5 +116,38 @@ describe.each(testDatabases())("pairing and devices on $name", (database) => {
     }
     const pairAfter = await request(server.url, "POST", "/pair", { json: { workspaceId: ws.workspaceId, code: "x", label: "x" } })
     expect(pairAfter.status).toBe(404)
+  })
+
+  it("pairing codes die with the token that made them: rotating or recovering the master ends them", async () => {
+    for (const replace of ["rotate", "recover"]) {
+      const ws = await createWorkspace(server.url)
+      const pairing = await createPairing(ws.workspaceId, ws.masterToken)
+      const replaced = await request(server.url, "POST", `/workspaces/${ws.workspaceId}/master/${replace}`, {
+        token: ws.masterToken,
+        ...(replace === "recover" ? { json: { label: "kit" } } : {})
+      })
+      expect(replaced.status).toBe(200)
+      const late = await pair(ws.workspaceId, pairing.body.code)
+      expect(late.status, replace).toBe(401)
+      expect(late.body._tag, replace).toBe("PairingCodeInvalid")
+      // The new master's codes work.
+      const fresh = await createPairing(ws.workspaceId, replaced.body.masterToken)
+      expect((await pair(ws.workspaceId, fresh.body.code)).status).toBe(201)
+    }
+  })
+
+  it("a code made while its token was being revoked is refused when redeemed", async () => {
+    const ws = await createWorkspace(server.url)
+    const oldTokenId = (jwt.decode(ws.masterToken) as { sub: string }).sub
+    await request(server.url, "POST", `/workspaces/${ws.workspaceId}/master/rotate`, { token: ws.masterToken })
+    // As if the old token's request to make a code committed just after the rotation.
+    const code = "a-code-made-in-the-race-window"
+    await server.sql(
+      "INSERT INTO pairings (workspace_id, code_hash, created_by_token, expires_at) VALUES ($1, $2, $3, now() + interval '10 minutes')",
+      [ws.workspaceId, createHash("sha256").update(code, "utf8").digest("hex"), oldTokenId]
+    )
+    const refused = await pair(ws.workspaceId, code)
+    expect(refused.status).toBe(401)
+    expect(refused.body).toMatchObject({ _tag: "PairingCodeInvalid", message: expect.stringMatching(/removed/) })
   })
 })

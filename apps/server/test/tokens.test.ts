@@ -1,7 +1,7 @@
 import jwt from "jsonwebtoken"
 import { describe, expect, it } from "vitest"
 import { testDatabases } from "./support/databases.js"
-import { createWorkspace, pairDevice, push, request } from "./support/Http.js"
+import { compact, createWorkspace, info, keyOf, octets, pairDevice, push, request } from "./support/Http.js"
 import { serverPerSuite } from "./support/TestServer.js"
 
 const secret = "the-suite-secret-that-is-long-enough-0123456789"
@@ -63,7 +63,9 @@ describe.each(testDatabases())("bearer tokens on $name", (database) => {
       ["GET", `${path}/devices`],
       ["DELETE", `${path}/devices/${tokenId}`],
       ["POST", `${path}/master/rotate`],
+      ["POST", `${path}/master/recover`, { label: "thief" }],
       ["GET", `${path}/backup`],
+      ["DELETE", `${path}/blobs/${keyOf("blob")}`],
       ["DELETE", path]
     ]
     for (const [method, target, json] of attempts) {
@@ -82,11 +84,14 @@ describe.each(testDatabases())("bearer tokens on $name", (database) => {
     const path = `/workspaces/${b.workspaceId}`
     const attempts: Array<[string, string, unknown?]> = [
       ["GET", path],
-      ["POST", `${path}/changes`, { changes: [{ clientSeq: 1, data: "aGk=" }] }],
+      ["POST", `${path}/changes`, { changes: [{ clientSeq: 1, key: keyOf("a"), data: "aGk=" }] }],
       ["GET", `${path}/changes?after=0`],
       ["GET", `${path}/changes/wait?after=0&timeout=1`],
-      ["PUT", `${path}/snapshot`, { seq: 0, data: "aGk=" }],
+      ["POST", `${path}/compactions`, { key: keyOf("a"), covers: 0, clientSeq: 1, data: "aGk=" }],
+      ["POST", `${path}/blobs/missing`, { ids: [keyOf("a")] }],
       ["POST", `${path}/pairings`, {}],
+      ["POST", `${path}/master/rotate`],
+      ["POST", `${path}/master/recover`, { label: "thief" }],
       ["GET", `${path}/devices`],
       ["GET", `${path}/backup`],
       ["DELETE", path]
@@ -96,8 +101,9 @@ describe.each(testDatabases())("bearer tokens on $name", (database) => {
       expect(reply.status, `${method} ${target}`).toBe(403)
       expect(reply.body._tag, `${method} ${target}`).toBe("Forbidden")
     }
-    const info = await request(server.url, "GET", path, { token: b.masterToken })
-    expect(info.body).toMatchObject({ headSeq: 0, snapshotSeq: 0, bytesUsed: 0 })
+    expect(await info(server.url, b.workspaceId, b.masterToken)).toMatchObject({ headSeq: 0, changeCount: 0, bytesUsed: 0 })
+    const blob = await request(server.url, "PUT", `${path}/blobs/${keyOf("blob")}`, { token: a.masterToken, ...octets(new Uint8Array([1])) })
+    expect(blob.status).toBe(403)
   })
 
   it("rotating the master revokes the old master token and the new one works", async () => {
@@ -112,5 +118,59 @@ describe.each(testDatabases())("bearer tokens on $name", (database) => {
     expect(masters).toHaveLength(2)
     expect(masters.filter((d: { revokedAt: string | null }) => d.revokedAt === null)).toHaveLength(1)
     expect(new Set(masters.map((d: { deviceId: string }) => d.deviceId))).toEqual(new Set([ws.deviceId]))
+  })
+
+  it("recovering with the master token makes a new device id the master and revokes every older master token", async () => {
+    const ws = await createWorkspace(server.url, "lost laptop")
+    await push(server.url, ws.workspaceId, ws.masterToken, [{ clientSeq: 1, text: "before the loss" }])
+    const recovered = await request(server.url, "POST", `/workspaces/${ws.workspaceId}/master/recover`, {
+      token: ws.masterToken,
+      json: { label: "recovery kit" }
+    })
+    expect(recovered.status).toBe(200)
+    expect(recovered.body.deviceId).not.toBe(ws.deviceId)
+    expect((jwt.decode(recovered.body.masterToken) as { dev: string; role: string })).toMatchObject({ dev: recovered.body.deviceId, role: "master" })
+    await expectRefused(ws.masterToken, "TokenRevoked", ws.workspaceId)
+
+    // The new master goes on with its own clientSeqs from 1: no collision with the old device's.
+    const next = await push(server.url, ws.workspaceId, recovered.body.masterToken, [{ clientSeq: 1, text: "after recovery" }])
+    expect(next.body.results).toEqual([{ clientSeq: 1, seq: 2 }])
+    const devices = await request(server.url, "GET", `/workspaces/${ws.workspaceId}/devices`, { token: recovered.body.masterToken })
+    expect(
+      devices.body.devices.map((d: { deviceId: string; role: string; label: string; revokedAt: string | null }) => [d.deviceId, d.role, d.label, d.revokedAt !== null])
+    ).toEqual([
+      [ws.deviceId, "master", "lost laptop", true],
+      [recovered.body.deviceId, "master", "recovery kit", false]
+    ])
+  })
+
+  it("of concurrent rotations with one token exactly one wins; the others get 401", async () => {
+    const ws = await createWorkspace(server.url)
+    const attempts = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        i % 2 === 0
+          ? request(server.url, "POST", `/workspaces/${ws.workspaceId}/master/rotate`, { token: ws.masterToken })
+          : request(server.url, "POST", `/workspaces/${ws.workspaceId}/master/recover`, { token: ws.masterToken, json: { label: "kit" } })
+      )
+    )
+    const winners = attempts.filter((reply) => reply.status === 200)
+    expect(winners).toHaveLength(1)
+    for (const loser of attempts.filter((reply) => reply.status !== 200)) {
+      expect(loser.status).toBe(401)
+      expect(loser.body._tag).toBe("TokenRevoked")
+    }
+    const devices = await request(server.url, "GET", `/workspaces/${ws.workspaceId}/devices`, { token: winners[0]!.body.masterToken })
+    expect(devices.body.devices.filter((d: { revokedAt: string | null }) => d.revokedAt === null)).toHaveLength(1)
+  })
+
+  it("a device's compactions and pushes stop with its token; its workspace keeps what it stored", async () => {
+    const ws = await createWorkspace(server.url)
+    const device = await pairDevice(server.url, ws.workspaceId, ws.masterToken)
+    await push(server.url, ws.workspaceId, device.deviceToken, [{ clientSeq: 1, text: "kept" }])
+    const tokenId = (jwt.decode(device.deviceToken) as { sub: string }).sub
+    expect((await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}/devices/${tokenId}`, { token: ws.masterToken })).status).toBe(204)
+    const refused = await compact(server.url, ws.workspaceId, device.deviceToken, { doc: "doc", covers: 1, clientSeq: 2, text: "s" })
+    expect(refused.status).toBe(401)
+    expect(await info(server.url, ws.workspaceId, ws.masterToken)).toMatchObject({ headSeq: 1, changeCount: 1 })
   })
 })
