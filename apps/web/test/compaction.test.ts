@@ -16,7 +16,12 @@ describe("per-document compaction", () => {
     server.track(laptop)
     const ids: Array<string> = []
     for (let i = 0; i < 5; i++) ids.push(await laptop.notes.create({ title: `n${i}`, tags: ["old"] }))
-    for (let i = 0; i < 100; i++) await laptop.notes.setBody(ids[i % 5]!, `v${i}`)
+    await laptop.engine.pushAll()
+    // Pushed one by one, so each edit is its own change on the server.
+    for (let i = 0; i < 100; i++) {
+      await laptop.notes.setBody(ids[i % 5]!, `v${i}`)
+      await laptop.engine.pushAll()
+    }
     await laptop.engine.syncOnce()
     // 105 changes, then one snapshot per document replacing all of that document's changes.
     expect(await workspaceInfo(laptop)).toMatchObject({ headSeq: 110, changeCount: 5 })
@@ -24,7 +29,10 @@ describe("per-document compaction", () => {
     expect(stored.map((c) => c.kind)).toEqual(Array(5).fill("snapshot"))
     expect(new Set(stored.map((c) => c.key)).size).toBe(5)
 
-    for (let i = 0; i < 3; i++) await laptop.notes.setTitle(ids[i]!, `after compaction ${i}`)
+    for (let i = 0; i < 3; i++) {
+      await laptop.notes.setTitle(ids[i]!, `after compaction ${i}`)
+      await laptop.engine.pushAll()
+    }
     await laptop.engine.syncOnce()
     expect(await workspaceInfo(laptop)).toMatchObject({ headSeq: 113, changeCount: 8 })
 
@@ -43,6 +51,7 @@ describe("per-document compaction", () => {
     const busy = await createDevice(server.url, "busy", { compaction: { minTail: 8, quietMs: 60_000 } })
     server.track(busy)
     const id = await busy.notes.create({ title: "quiet" })
+    await busy.engine.pushAll()
     await busy.notes.setBody(id, "one edit")
     await busy.engine.syncOnce()
     expect((await storedChanges(busy)).map((c) => c.kind)).toEqual(["update", "update"])
@@ -68,6 +77,7 @@ describe("per-document compaction", () => {
     for (let i = 0; i < 12; i++) {
       await laptop.notes.setBody(kept, `kept ${i}`)
       await laptop.notes.setBody(other, `other ${i}`)
+      await laptop.engine.pushAll()
     }
     await laptop.engine.syncOnce()
     expect(await laptop.db.quarantine.where("key").equals(keyText(await laptop.store.keyOf(kept))).count()).toBe(1)
@@ -90,11 +100,16 @@ describe("per-document compaction", () => {
     await phone.engine.syncOnce()
     // Two edits on the phone; only the second reaches the server for now.
     await phone.notes.setBody(id, "base A")
+    // As if a push had started carrying the first edit: the second becomes an entry of its own.
+    await phone.db.outbox.toCollection().modify({ frozen: 1 })
     await phone.notes.setBody(id, "base A B")
     const [first, second] = await phone.db.outbox.orderBy("clientSeq").toArray()
     await pushRaw(phone, [{ clientSeq: second!.clientSeq!, key: second!.key, data: second!.blob }])
 
-    for (let i = 0; i < 8; i++) await laptop.notes.setTitle(id, `gap ${i}`)
+    for (let i = 0; i < 8; i++) {
+      await laptop.notes.setTitle(id, `gap ${i}`)
+      await laptop.engine.pushAll()
+    }
     await laptop.engine.syncOnce()
     expect((await laptop.db.docs.get(id))?.pending).toBeDefined()
     expect((await storedChanges(laptop)).every((c) => c.kind === "update")).toBe(true)
@@ -113,7 +128,10 @@ describe("per-document compaction", () => {
     const tablet = await joinDevice(await shareLinkFrom(laptop), "tablet")
     server.track(laptop, phone, tablet)
     const id = await laptop.notes.create({ title: "contended", body: "start" })
-    for (let i = 0; i < 20; i++) await laptop.notes.setBody(id, `start ${i}`)
+    for (let i = 0; i < 20; i++) {
+      await laptop.notes.setBody(id, `start ${i}`)
+      await laptop.engine.pushAll()
+    }
     await laptop.engine.syncOnce()
     await Promise.all([phone.engine.syncOnce(), tablet.engine.syncOnce()])
 

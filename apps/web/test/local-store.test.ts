@@ -1,5 +1,6 @@
 /** The device-side store alone: durability of edits, two tabs on one database, migrations, bad blobs. */
 import { v1Note } from "@quire/migrations/fixtures"
+import { readNote } from "@quire/schema"
 import { decodeEnvelope, exportWorkspaceKey, generateWorkspaceKey, openBlob } from "@quire/shared"
 import { Effect, Either } from "effect"
 import { LoroDoc } from "loro-crdt"
@@ -25,17 +26,27 @@ const outboxEntries = async (db: QuireDb, key: CryptoKey) =>
   )
 
 describe("the local store", () => {
-  it("writes the document, the list row and an encrypted outbox entry for every edit", async () => {
+  it("writes the document, the list row and an encrypted outbox entry; further edits fold into it until a push takes it", async () => {
     const { db, key, notes } = await setup()
     const id = await notes.create({ title: "Plan", body: "first line\nsecond line", tags: ["work"] })
     await notes.setPinned(id, true)
     expect(await db.docs.count()).toBe(1)
     expect(await db.notes.get(id)).toMatchObject({ title: "Plan", preview: "first line second line", tags: ["work"], pinned: 1, trashed: 0 })
     const outbox = await db.outbox.toArray()
-    expect(outbox.map((e) => e.clientSeq)).toEqual([1, 2])
+    expect(outbox.map((e) => [e.clientSeq, e.folds])).toEqual([[1, 1]])
     expect(Buffer.from(outbox[0]!.blob).includes(Buffer.from("Plan"))).toBe(false)
     const envelopes = await outboxEntries(db, key)
-    expect(envelopes.map((entries) => entries.map((e) => e.docId))).toEqual([[id], [id]])
+    expect(envelopes.map((entries) => entries.map((e) => e.docId))).toEqual([[id]])
+    // The one entry holds both edits.
+    const replica = new LoroDoc()
+    replica.import(envelopes[0]![0]!.bytes)
+    expect(readNote(id, replica)).toMatchObject({ title: "Plan", pinned: true })
+
+    // A push that starts freezes the entry: the next edit opens a new one.
+    await db.outbox.update(1, { frozen: 1 })
+    await notes.setPinned(id, false)
+    expect((await db.outbox.toArray()).map((e) => e.clientSeq)).toEqual([1, 2])
+    expect((await outboxEntries(db, key))[0]).toEqual(envelopes[0])
   })
 
   it("an edit is durable once it resolves: a fresh store on the same database reads it", async () => {
@@ -56,7 +67,12 @@ describe("the local store", () => {
     await tabA.setTags(id, ["a"])
     const fresh = new NoteRepository(new DocStore(db, key))
     expect(await fresh.read(id)).toMatchObject({ title: "renamed in tab B", body: "from tab A", tags: ["a"] })
-    expect(await db.outbox.count()).toBe(4)
+    // Both tabs folded into one entry, and it lost neither tab's edits.
+    const entries = await outboxEntries(db, key)
+    expect(entries).toHaveLength(1)
+    const replica = new LoroDoc()
+    replica.import(entries[0]![0]!.bytes)
+    expect(readNote(id, replica)).toMatchObject({ title: "renamed in tab B", body: "from tab A", tags: ["a"] })
   })
 
   it("edits notes that fell out of the in-memory cache as correctly as recent ones", async () => {
@@ -67,7 +83,7 @@ describe("the local store", () => {
     expect(await notes.read(ids[0]!)).toMatchObject({ title: "note 0", body: "first, then edited after 319 others" })
     const fresh = new NoteRepository(new DocStore(db, key))
     expect((await fresh.read(ids[0]!))?.body).toBe("first, then edited after 319 others")
-    expect(await db.outbox.count()).toBe(321)
+    expect(await db.outbox.count()).toBe(320)
   })
 
   it("trash, restore and delete forever move the note between lists", async () => {

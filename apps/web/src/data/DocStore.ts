@@ -15,6 +15,7 @@ import { encodeEnvelope, makeDocKeys, sealBlob, type EnvelopeEntry } from "@quir
 import { Effect, Either, Encoding } from "effect"
 import { LoroDoc } from "loro-crdt"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
+import { prepareWrite, writePrepared } from "./OutboxFold.js"
 import type { DocRow, QuireDb } from "./QuireDb.js"
 
 interface Entry {
@@ -192,14 +193,14 @@ export class DocStore {
 
   private async saveLocalChange(id: string, entry: Entry, before: ReturnType<LoroDoc["oplogVersion"]>) {
     if (entry.doc.oplogVersion().compare(before) === 0) return
-    const update = entry.doc.export({ mode: "update", from: before })
     try {
-      const blob = await Effect.runPromise(sealBlob(this.key, encodeEnvelope([{ docId: id, bytes: update }])))
-      const key = await this.keyOf(id)
+      // The entry this edit may fold into may hold another tab's edits: fold from a document that has them.
+      await this.catchUp(id, entry)
+      const prepared = await prepareWrite(this.db, this.key, id, await this.keyOf(id), entry.doc, before)
       await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.outbox], async () => {
         await this.catchUp(id, entry)
         await this.persist([[id, entry]])
-        await this.db.outbox.add({ docId: id, key, blob, createdAt: this.clock() })
+        await writePrepared(this.db, prepared, this.clock())
       })
     } catch (error) {
       this.forget([id])

@@ -44,6 +44,12 @@ export interface OutboxEntry {
   /** `sealBlob(encodeEnvelope(...))`: exactly what goes to the server. */
   readonly blob: Uint8Array
   readonly createdAt: number
+  /** The document version the entry's update starts at: later edits fold in from here (OutboxFold). */
+  readonly from?: Uint8Array
+  /** 1 once a push carrying the entry has started: its bytes never change again. */
+  readonly frozen?: 0 | 1
+  /** How many edits were folded into the entry after the first. */
+  readonly folds?: number
 }
 
 /** A blob pulled from the server that could not be read; kept, never dropped. */

@@ -24,15 +24,17 @@ export class OutboxPusher {
     private readonly limits: { readonly batchMaxChanges: number; readonly batchMaxBytes: number }
   ) {}
 
-  /** Pushes everything not held back; a failure that is not about size ends it with that error. */
-  async pushAll(onProgress: () => Promise<void>): Promise<SyncError | undefined> {
-    let maxChanges = this.limits.batchMaxChanges
-    for (;;) {
-      const batch = []
+  /**
+   * The next batch, frozen in the same transaction that reads it: edits made from now on fold
+   * into new entries, and a retry of this push sends exactly these bytes again.
+   */
+  private takeBatch(maxChanges: number, upTo: number) {
+    return this.db.transaction("rw", this.db.outbox, async () => {
+      const batch: Array<{ clientSeq: number; key: Uint8Array; data: Uint8Array; docId: string }> = []
       let bytes = 0
       const next = await this.db.outbox
         .orderBy("clientSeq")
-        .filter((entry) => !this.heldBack.has(entry.clientSeq!))
+        .filter((entry) => entry.clientSeq! <= upTo && !this.heldBack.has(entry.clientSeq!))
         .limit(maxChanges)
         .toArray()
       for (const entry of next) {
@@ -40,6 +42,20 @@ export class OutboxPusher {
         batch.push({ clientSeq: entry.clientSeq!, key: entry.key, data: entry.blob, docId: entry.docId })
         bytes += entry.blob.length
       }
+      const opening = next.filter((entry) => entry.frozen !== 1 && batch.some((b) => b.clientSeq === entry.clientSeq))
+      if (opening.length > 0) await this.db.outbox.bulkPut(opening.map((entry) => ({ ...entry, frozen: 1 as const })))
+      return batch
+    })
+  }
+
+  /** Pushes everything not held back; a failure that is not about size ends it with that error. */
+  async pushAll(onProgress: () => Promise<void>): Promise<SyncError | undefined> {
+    let maxChanges = this.limits.batchMaxChanges
+    // What was there when the push began; edits made while it runs wait for the next push, so
+    // a burst of typing costs one push per interval rather than one per answer.
+    const upTo = (await this.db.outbox.orderBy("clientSeq").lastKey()) ?? 0
+    for (;;) {
+      const batch = await this.takeBatch(maxChanges, upTo as number)
       if (batch.length === 0) return undefined
       const acked = await this.api.push(batch.map(({ clientSeq, key, data }) => ({ clientSeq, key, data })))
       if (Either.isLeft(acked)) {

@@ -28,6 +28,8 @@ export interface SyncOptions {
   /** When documents are compacted: see CompactionPolicy. */
   readonly compaction?: Partial<CompactionOptions>
   readonly waitSeconds?: number
+  /** Least time between two pushes while edits keep coming (the first after a pause goes at once). */
+  readonly pushIntervalMs?: number
   readonly backoff?: BackoffOptions
 }
 
@@ -55,6 +57,7 @@ export class SyncEngine {
   private readonly compaction: CompactionOptions
   private readonly refusedCompactions = new Map<string, number>()
   private readonly pusher: OutboxPusher
+  private lastPushAt = 0
   /** When the next document becomes due for compaction by the quiet rule. */
   private compactionDueAt: number | undefined
 
@@ -71,7 +74,8 @@ export class SyncEngine {
       batchMaxBytes: options.batchMaxBytes ?? 1024 * 1024,
       pageSize: options.pageSize ?? Limits.defaultPageSize,
       pageBytes: options.pageBytes ?? Limits.defaultPageBytes,
-      waitSeconds: options.waitSeconds ?? Limits.defaultWaitSeconds
+      waitSeconds: options.waitSeconds ?? Limits.defaultWaitSeconds,
+      pushIntervalMs: options.pushIntervalMs ?? 500
     }
     this.compaction = { ...defaultCompaction, ...options.compaction }
     this.pusher = new OutboxPusher(db, api, this.options)
@@ -125,7 +129,10 @@ export class SyncEngine {
 
   /** The steps of a round, public so tests can interleave them across devices in any order. */
   async pushAll(): Promise<void> {
-    const failure = await this.pusher.pushAll(() => this.refreshPending())
+    const failure = await this.pusher.pushAll(async () => {
+      this.lastPushAt = Date.now()
+      await this.refreshPending()
+    })
     if (failure) throw new RoundFailed(failure)
   }
 
@@ -162,7 +169,12 @@ export class SyncEngine {
 
   /** Waits for the server's head to pass the cursor, a kick, or the long-poll timeout. */
   private async waitForWork(): Promise<void> {
-    if ((await this.db.outbox.count()) > this.pusher.heldBack.size) return
+    if ((await this.db.outbox.count()) > this.pusher.heldBack.size) {
+      // Edits keep coming: push at most every pushIntervalMs; they fold into open entries meanwhile.
+      const wait = this.lastPushAt + this.options.pushIntervalMs - Date.now()
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+      return
+    }
     const cursor = (await readMeta(this.db, "cursor")) ?? 0
     // Come back in time for a document that becomes due for compaction while nothing happens.
     const untilCompaction = this.compactionDueAt === undefined ? Infinity : Math.ceil((this.compactionDueAt - Date.now()) / 1000)

@@ -1,0 +1,90 @@
+/** Coalesced pushes: typing costs the server one change per push, and folding never loses an edit. */
+import { Either } from "effect"
+import { describe, expect, it } from "vitest"
+import { readMeta } from "../src/data/Meta.js"
+import { makeSyncApi, type SyncApi } from "../src/sync/SyncApi.js"
+import { SyncEngine } from "../src/sync/SyncEngine.js"
+import { workspaceKeyOf } from "../src/sync/Workspace.js"
+import { createDevice, eventually, joinDevice, reopenDevice, type Device } from "./support/Device.js"
+import { shareLinkFrom } from "./support/Pairing.js"
+import { workspaceInfo } from "./support/RawApi.js"
+import { serverPerSuite } from "./support/SuiteServer.js"
+
+/** The device's engine over `wrap(api)`, so a test can count or break its pushes. */
+const engineWith = async (device: Device, wrap: (api: SyncApi) => SyncApi) => {
+  const credentials = (await readMeta(device.db, "workspace"))!
+  const api = wrap(makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId))
+  return new SyncEngine(device.db, device.store, api, await workspaceKeyOf(credentials), { compaction: { quietMs: 3_600_000 } })
+}
+
+describe("coalesced pushes", () => {
+  const server = serverPerSuite()
+
+  it("typing for two seconds becomes a handful of pushes and changes, and the other device has every character", async () => {
+    const laptop = await createDevice(server.url, "laptop")
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    server.track(laptop, phone)
+    const id = await laptop.notes.create({ title: "typed" })
+    await laptop.engine.syncOnce()
+    const before = (await workspaceInfo(laptop)).headSeq
+    let pushes = 0
+    const engine = await engineWith(laptop, (api) => ({ ...api, push: (changes) => ((pushes += 1), api.push(changes)) }))
+    engine.start()
+    phone.engine.start()
+    let text = ""
+    for (let i = 0; i < 40; i++) {
+      text += String.fromCharCode(97 + (i % 26))
+      await laptop.notes.setBody(id, text)
+      engine.kick()
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    await eventually(async () => (await phone.notes.read(id))?.body === text, 10_000, "the whole text on the phone")
+    await engine.stop()
+    // 40 keystrokes over 2 s at one push per 500 ms at most: about 5, never 40.
+    expect(pushes).toBeLessThanOrEqual(8)
+    expect((await workspaceInfo(laptop)).headSeq - before).toBeLessThanOrEqual(8)
+  })
+
+  it("a crash between folding and pushing loses nothing: a restarted device folds on and pushes it all", async () => {
+    const laptop = await createDevice(server.url, "laptop")
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    server.track(laptop, phone)
+    const id = await laptop.notes.create({ title: "before the crash" })
+    await laptop.notes.setBody(id, "folded before the crash")
+    const restarted = await reopenDevice(laptop)
+    server.track(restarted)
+    await restarted.notes.setTitle(id, "after the crash")
+    expect(await restarted.db.outbox.count()).toBe(1)
+    await restarted.engine.syncOnce()
+    await phone.engine.syncOnce()
+    expect(await phone.notes.read(id)).toMatchObject({ title: "after the crash", body: "folded before the crash" })
+  })
+
+  it("a push whose answer was lost is retried with the same bytes, while later edits open a new entry", async () => {
+    const laptop = await createDevice(server.url, "laptop")
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    server.track(laptop, phone)
+    const id = await laptop.notes.create({ title: "sent once", body: "" })
+    let loseAnswer = true
+    const sent: Array<string> = []
+    const engine = await engineWith(laptop, (api) => ({
+      ...api,
+      push: async (changes) => {
+        sent.push(changes.map((c) => `${c.clientSeq}:${Buffer.from(c.data).toString("base64")}`).join(","))
+        const result = await api.push(changes)
+        if (!loseAnswer) return result
+        loseAnswer = false
+        // The server stored it; the answer never arrived. Meanwhile the person types on.
+        await laptop.notes.setBody(id, "typed while the push was in flight")
+        return Either.left({ kind: "network" as const, message: "The server cannot be reached.", tag: "RequestError" })
+      }
+    }))
+    await expect(engine.syncOnce()).rejects.toThrow(/cannot be reached/)
+    await engine.syncOnce()
+    expect(sent[1]!.startsWith(sent[0]!)).toBe(true)
+    expect(engine.current.lastError).toBeNull()
+    expect(await laptop.db.outbox.count()).toBe(0)
+    await phone.engine.syncOnce()
+    expect(await phone.notes.read(id)).toMatchObject({ title: "sent once", body: "typed while the push was in flight" })
+  })
+})
