@@ -29,6 +29,14 @@ const DrainLongPollsOnStop = Layer.scopedDiscard(
   })
 )
 
+/**
+ * Node's default limit of five minutes for a whole request would cut off a large restore
+ * upload on an ordinary connection, so it is off; a restore has its own idle limit instead
+ * (BackupHandlers), headers must still arrive within a minute, and every other body is
+ * bounded by MAX_BODY_BYTES.
+ */
+const createHttpServer = () => createServer({ requestTimeout: 0 })
+
 const ServicesLive = Layer.mergeAll(Workspaces.Default, ChangeLog.Default, Blobs.Default, Pairings.Default, Backups.Default).pipe(
   Layer.provideMerge(Notifier.Default),
   Layer.provideMerge(Tokens.Default),
@@ -37,7 +45,7 @@ const ServicesLive = Layer.mergeAll(Workspaces.Default, ChangeLog.Default, Blobs
 
 export const serverLayer = (config: AppConfigShape) =>
   Layer.mergeAll(ApiServerLive, DrainLongPollsOnStop).pipe(
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host })),
+    Layer.provideMerge(NodeHttpServer.layer(createHttpServer, { port: config.port, host: config.host })),
     Layer.provideMerge(ServicesLive),
     Layer.provide(Layer.succeed(AppConfig, config)),
     Layer.provide(Logger.minimumLogLevel(config.logLevel))

@@ -1,7 +1,9 @@
 /**
- * Server benchmark: push latency, batch throughput, long-poll wake-up and pull, over loopback
- * against the embedded database and, when TEST_DATABASE_URL is set, a real Postgres.
- * Prints a table and writes bench-results/server.json at the repository root.
+ * Server benchmark: push latency, batch throughput, long-poll wake-up and pull, over loopback;
+ * then the server process's memory while a 256 MiB workspace (BENCH_WORKSPACE_MIB) streams
+ * out as a backup and back in as a restore. Against the embedded database and, when
+ * TEST_DATABASE_URL is set, a real Postgres. Prints tables and writes
+ * bench-results/server.json at the repository root.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -9,6 +11,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import pg from "pg"
 import { startInProcess } from "../testing/InProcessServer.js"
+import { benchMemory, type MemoryRow } from "./memory.js"
 
 interface Row {
   readonly database: string
@@ -38,6 +41,7 @@ const timed = async (run: () => Promise<unknown>) => {
 }
 
 const payload = (size: number) => Buffer.alloc(size, 7).toString("base64")
+const key = Buffer.alloc(16, 1).toString("base64url")
 
 const call = async (url: string, method: string, token: string | undefined, body?: unknown) => {
   const response = await fetch(url, {
@@ -56,7 +60,7 @@ const benchDatabase = async (database: string, env: Record<string, string>): Pro
     const ws = await call(`${api}/workspaces`, "POST", undefined, {})
     const changesUrl = `${api}/workspaces/${ws.workspaceId}/changes`
     let clientSeq = 0
-    const pushOne = () => call(changesUrl, "POST", ws.masterToken, { changes: [{ clientSeq: ++clientSeq, data: payload(256) }] })
+    const pushOne = () => call(changesUrl, "POST", ws.masterToken, { changes: [{ clientSeq: ++clientSeq, key, data: payload(256) }] })
 
     for (let i = 0; i < 20; i++) await pushOne()
     const single: Array<number> = []
@@ -67,7 +71,7 @@ const benchDatabase = async (database: string, env: Record<string, string>): Pro
       thousand.push(
         await timed(async () => {
           for (let batch = 0; batch < 2; batch++) {
-            const changes = Array.from({ length: 500 }, () => ({ clientSeq: ++clientSeq, data: payload(256) }))
+            const changes = Array.from({ length: 500 }, () => ({ clientSeq: ++clientSeq, key, data: payload(256) }))
             await call(changesUrl, "POST", ws.masterToken, { changes })
           }
         })
@@ -99,36 +103,52 @@ const benchDatabase = async (database: string, env: Record<string, string>): Pro
   }
 }
 
-const main = async () => {
-  const rows: Array<Row> = []
+/** A fresh, empty store for each run: a temporary data folder, plus a new database on a real Postgres. */
+const withStore = async <A>(adminUrl: string | undefined, run: (env: Record<string, string>) => Promise<A>): Promise<A> => {
   const dataDir = await mkdtemp(path.join(tmpdir(), "quire-bench-"))
-  try {
-    rows.push(...(await benchDatabase("embedded", { DATA_DIR: dataDir })))
-  } finally {
-    await rm(dataDir, { recursive: true, force: true })
-  }
-  const adminUrl = process.env.TEST_DATABASE_URL
-  if (adminUrl) {
-    const name = `quire_bench_${Date.now()}`
-    const admin = new pg.Client({ connectionString: adminUrl })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${name}`)
-    const url = new URL(adminUrl)
-    url.pathname = `/${name}`
-    const pgDataDir = await mkdtemp(path.join(tmpdir(), "quire-bench-"))
+  if (!adminUrl) {
     try {
-      rows.push(...(await benchDatabase("postgres", { DATA_DIR: pgDataDir, DATABASE_URL: url.toString() })))
+      return await run({ DATA_DIR: dataDir })
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await admin.end()
-      await rm(pgDataDir, { recursive: true, force: true })
+      await rm(dataDir, { recursive: true, force: true })
     }
   }
+  const name = `quire_bench_${Date.now()}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  try {
+    return await run({ DATA_DIR: dataDir, DATABASE_URL: url.toString() })
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await admin.end()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+const main = async () => {
+  const adminUrl = process.env.TEST_DATABASE_URL
+  const databases: Array<[string, string | undefined]> = [["embedded", undefined], ...(adminUrl ? [["postgres", adminUrl] as [string, string]] : [])]
+  const workspaceMiB = Number(process.env.BENCH_WORKSPACE_MIB ?? 256)
+  const rows: Array<Row> = []
+  const memory: Array<MemoryRow> = []
+  for (const [database, url] of databases) rows.push(...(await withStore(url, (env) => benchDatabase(database, env))))
   console.table(rows)
+  for (const [database, url] of databases) {
+    const backupDir = await mkdtemp(path.join(tmpdir(), "quire-bench-backup-"))
+    try {
+      memory.push(...(await withStore(url, (env) => benchMemory(database, env, path.join(backupDir, "workspace.qbak"), workspaceMiB))))
+    } finally {
+      await rm(backupDir, { recursive: true, force: true })
+    }
+  }
+  console.table(memory)
   const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../bench-results")
   await mkdir(outDir, { recursive: true })
   const file = path.join(outDir, "server.json")
-  await writeFile(file, JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows }, null, 2))
+  await writeFile(file, JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows, memory }, null, 2))
   console.log(`wrote ${file}`)
 }
 
