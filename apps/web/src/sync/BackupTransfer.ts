@@ -3,13 +3,14 @@
  * server backup download (read chunk by chunk, with progress) and the restore upload (the
  * file streams from disk as the request body). Paths come from the contract itself.
  */
-import { apiPrefix, protocolHeader, protocolVersion, QuireApi } from "@quire/shared"
+import { protocolHeader, protocolVersion, QuireApi } from "@quire/shared"
 import { Either } from "effect"
 import type { WorkspaceCredentials } from "../data/Meta.js"
 import type { Result } from "./SyncApi.js"
 import { toSyncError } from "./SyncError.js"
 
-const pathOf = (endpoint: "download" | "restore", ws = "") => apiPrefix + QuireApi.groups.backup!.endpoints[endpoint]!.path.replace(":ws", ws)
+/** The endpoint's path as the contract declares it (the API's prefix included). */
+const pathOf = (endpoint: "download" | "restore", ws = "") => QuireApi.groups.backup!.endpoints[endpoint]!.path.replace(":ws", ws)
 
 /** A failed response as a `SyncError`: the server's tagged error when it sent one. */
 const failureOf = async (response: Response): Promise<Result<never>> => {
