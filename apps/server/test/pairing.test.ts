@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import jwt from "jsonwebtoken"
 import { describe, expect, it } from "vitest"
 import { testDatabases } from "./support/databases.js"
-import { createWorkspace, pairDevice, push, request } from "./support/Http.js"
+import { createWorkspace, keyOf, octets, pairDevice, push, request } from "./support/Http.js"
 import { serverPerSuite } from "./support/TestServer.js"
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -107,6 +107,8 @@ describe.each(testDatabases())("pairing and devices on $name", (database) => {
     const ws = await createWorkspace(server.url)
     const device = await pairDevice(server.url, ws.workspaceId, ws.masterToken)
     await push(server.url, ws.workspaceId, ws.masterToken, [{ clientSeq: 1, text: "doomed" }])
+    await request(server.url, "PUT", `/workspaces/${ws.workspaceId}/blobs/${keyOf("doomed")}`, { token: ws.masterToken, ...octets(new Uint8Array([1])) })
+    await createPairing(ws.workspaceId, ws.masterToken)
     const deleted = await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}`, { token: ws.masterToken })
     expect(deleted.status).toBe(204)
     for (const token of [ws.masterToken, device.deviceToken]) {
@@ -116,6 +118,10 @@ describe.each(testDatabases())("pairing and devices on $name", (database) => {
     }
     const pairAfter = await request(server.url, "POST", "/pair", { json: { workspaceId: ws.workspaceId, code: "x", label: "x" } })
     expect(pairAfter.status).toBe(404)
+    for (const table of ["tokens", "pairings", "changes", "blobs"]) {
+      const [left] = await server.sql<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE workspace_id = $1`, [ws.workspaceId])
+      expect(Number(left!.n), table).toBe(0)
+    }
   })
 
   it("pairing codes die with the token that made them: rotating or recovering the master ends them", async () => {
@@ -134,6 +140,20 @@ describe.each(testDatabases())("pairing and devices on $name", (database) => {
       const fresh = await createPairing(ws.workspaceId, replaced.body.masterToken)
       expect((await pair(ws.workspaceId, fresh.body.code)).status).toBe(201)
     }
+  })
+
+  it("revoking a device ends the pairing codes its token made", async () => {
+    const ws = await createWorkspace(server.url)
+    const device = await pairDevice(server.url, ws.workspaceId, ws.masterToken)
+    const deviceTokenId = (jwt.decode(device.deviceToken) as { sub: string }).sub
+    // Devices cannot make codes through the API; the rule holds for any token all the same.
+    await server.sql(
+      "INSERT INTO pairings (workspace_id, code_hash, created_by_token, expires_at) VALUES ($1, 'made-by-the-device', $2, now() + interval '10 minutes')",
+      [ws.workspaceId, deviceTokenId]
+    )
+    expect((await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}/devices/${deviceTokenId}`, { token: ws.masterToken })).status).toBe(204)
+    const left = await server.sql("SELECT 1 FROM pairings WHERE workspace_id = $1 AND created_by_token = $2", [ws.workspaceId, deviceTokenId])
+    expect(left).toEqual([])
   })
 
   it("a code made while its token was being revoked is refused when redeemed", async () => {

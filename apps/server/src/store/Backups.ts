@@ -148,12 +148,18 @@ export class Backups extends Effect.Service<Backups>()("@quire/server/Backups", 
         signal.addEventListener("abort", stopReading, { once: true })
         let uploaded = 0
         const counted = async function* () {
-          for await (const chunk of body) {
-            uploaded += chunk.length
+          const chunks = body[Symbol.asyncIterator]()
+          for (;;) {
+            // A connection that breaks mid-upload is a cut backup, not a server fault.
+            const next = await chunks.next().catch(() => {
+              throw new BackupFormatError({ message: "The upload was cut off before the backup ended." })
+            })
+            if (next.done) return
+            uploaded += next.value.length
             if (uploaded > uploadLimit) {
               abort(new PayloadTooLarge({ message: `This backup is larger than a workspace here can be (${uploadLimit} bytes).`, maxBytes: uploadLimit }))
             }
-            yield chunk
+            yield next.value
           }
         }
         const workspaceId = randomUUID()
