@@ -23,7 +23,7 @@ const restorePath = `${apiPrefix}/workspaces/restore`
 const blobPath = new RegExp(`^${apiPrefix}/workspaces/[^/]+/blobs/[^/]+$`)
 
 /** The most bytes this request's body may have, or "streamed" when its handler bounds it. */
-export const bodyLimitOf = (method: string, url: string, maxBodyBytes: number): number | "streamed" => {
+const bodyLimitOf = (method: string, url: string, maxBodyBytes: number): number | "streamed" => {
   const pathname = new URL(url, "http://local").pathname
   if (method === "POST" && pathname === restorePath) return "streamed"
   if (method === "PUT" && blobPath.test(pathname)) return Limits.maxBlobBytes

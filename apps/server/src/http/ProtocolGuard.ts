@@ -7,7 +7,7 @@ import { HttpApiBuilder, type HttpApp, HttpServerRequest } from "@effect/platfor
 import { protocolHeader, protocolVersion, ProtocolMismatch, QuireApi } from "@quire/shared"
 import { Effect } from "effect"
 
-export const mismatchOf = (spoken: string): ProtocolMismatch | undefined => {
+const mismatchOf = (spoken: string): ProtocolMismatch | undefined => {
   if (spoken.trim() === String(protocolVersion)) return undefined
   const newer = Number(spoken) > protocolVersion
   return new ProtocolMismatch({

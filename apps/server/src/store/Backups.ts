@@ -21,7 +21,7 @@ import { Tokens } from "../auth/Tokens.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { insertChanges, sha256 } from "./ChangeLog.js"
 import { maxChangeBytes, readChangePage } from "./ChangePages.js"
-import { Database, type Db, type Tx } from "./Database.js"
+import { Database, type Db } from "./Database.js"
 import { blobs, changeKind, changes, workspaces } from "./schema.js"
 import { quotaExceeded } from "./Workspaces.js"
 
@@ -171,7 +171,7 @@ export class Backups extends Effect.Service<Backups>()("@quire/server/Backups", 
         const changeRows: Array<typeof changes.$inferInsert> = []
         const blobRows: Array<typeof blobs.$inferInsert> = []
         let pendingBytes = 0
-        const flush = async (tx: Tx) => {
+        const flush = async () => {
           await insertChanges(tx, changeRows.splice(0))
           if (blobRows.length > 0) await tx.insert(blobs).values(blobRows.splice(0))
           pendingBytes = 0
@@ -207,9 +207,9 @@ export class Backups extends Effect.Service<Backups>()("@quire/server/Backups", 
               blobRows.push({ workspaceId, id: record.id, size: record.data.length, data: record.data })
             }
             pendingBytes += record.data.length
-            if (pendingBytes >= batchBytes || changeRows.length + blobRows.length >= batchRecords) await flush(tx)
+            if (pendingBytes >= batchBytes || changeRows.length + blobRows.length >= batchRecords) await flush()
           }
-          await flush(tx)
+          await flush()
         } catch (error) {
           if (error instanceof BackupFormatError) return abort(new InvalidBackup({ message: error.message }))
           if (isUniqueViolation(error)) {

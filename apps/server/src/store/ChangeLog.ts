@@ -33,7 +33,7 @@ export interface Compaction {
 
 export const sha256 = (data: Uint8Array) => new Uint8Array(createHash("sha256").update(data).digest())
 
-export const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
 
 /** Rows a single INSERT carries; keeps bind parameters far below Postgres' 65,535. */
 const insertChunk = 1000

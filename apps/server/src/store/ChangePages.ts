@@ -38,7 +38,7 @@ export interface PageBounds {
  * JSON a pulled change costs besides its base64 data: `{"seq":…,"deviceId":"<uuid>",
  * "key":"<≤43 chars>","kind":"snapshot","data":""},` is under 160 bytes; rounded up.
  */
-export const wireBytesPerChange = 192
+const wireBytesPerChange = 192
 /** `{"changes":[],"headSeq":…,"hasMore":false}` and slack. */
 export const wireBytesPerPage = 256
 
