@@ -1,15 +1,22 @@
 /**
  * Guard rails against the browser losing data: ask for persistent storage, warn well before
- * the quota, and remember (outside IndexedDB) that this browser held a workspace, so an
- * eviction is reported instead of silently starting empty.
+ * the quota, and remember that this browser held a workspace, so an eviction is reported
+ * instead of silently starting empty. The marker is a first-party cookie: browsers evict
+ * IndexedDB, localStorage, caches and service workers together, but not cookies.
  */
 import { useEffect, useState } from "react"
 
-const sentinelKey = "quire.hadWorkspace"
+const sentinelCookie = "quire-workspace"
+/** About 400 days, the longest browsers keep a cookie; renewed on every start. */
+const sentinelMaxAgeSeconds = 400 * 24 * 3600
 
-export const rememberWorkspace = (workspaceId: string) => localStorage.setItem(sentinelKey, workspaceId)
-export const forgetWorkspace = () => localStorage.removeItem(sentinelKey)
-export const hadWorkspaceBefore = () => localStorage.getItem(sentinelKey) !== null
+export const rememberWorkspace = (workspaceId: string) => {
+  document.cookie = `${sentinelCookie}=${encodeURIComponent(workspaceId)}; Max-Age=${sentinelMaxAgeSeconds}; Path=/; SameSite=Strict`
+}
+export const forgetWorkspace = () => {
+  document.cookie = `${sentinelCookie}=; Max-Age=0; Path=/; SameSite=Strict`
+}
+export const hadWorkspaceBefore = () => document.cookie.split("; ").some((pair) => pair.startsWith(`${sentinelCookie}=`) && pair.length > sentinelCookie.length + 1)
 
 const warnAtFraction = 0.8
 

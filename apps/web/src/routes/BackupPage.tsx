@@ -79,13 +79,14 @@ export function BackupPage() {
         window.confirm(
           `This device also keeps ${counts.localOnly} item(s) that exist only here (changes it could not read, notes as they were before an update). Delete them too? Cancel keeps them on this device.`
         )
+      // Leaving on purpose is no eviction: the marker goes first (a refused leave reloads, which sets it again).
+      forgetWorkspace()
       const outcome = await sync.stopEverywhere(() => leaveWorkspace(registry, db, counts, { dropLocalOnly }))
       if (!outcome.left) {
         // New edits arrived after the question: nothing was deleted; start syncing again and ask anew.
         location.reload()
         return `Nothing was deleted: ${outcome.counts.unsynced} unsynced changes now.`
       }
-      forgetWorkspace()
       await navigate({ to: "/welcome" })
     })
 

@@ -57,8 +57,9 @@ export function WelcomePage() {
       <p>Notes that work offline and sync between your devices, end-to-end encrypted: the server cannot read them.</p>
       {hadWorkspaceBefore() && (
         <div className="banner error" role="alert">
-          This browser held a Quire workspace before, and its data is gone: the browser may have cleared this site's storage.
-          Join again from another device with a share link, or restore from a backup.
+          <strong>This browser held a Quire workspace, and its data is gone: the browser cleared this site's storage.</strong>{" "}
+          Everything that had synced is safe on the server. To get it back, join again with a share link from another device,
+          use the recovery kit, or restore a backup. Changes that had not synced before the browser cleared them are lost.
         </div>
       )}
       {error && (

@@ -5,9 +5,10 @@ import type { SyncStatus } from "../sync/SyncStatus.js"
 import { timeAgo } from "./time.js"
 
 export const describeStatus = (status: SyncStatus): string => {
+  const held = status.tooLarge.length
   switch (status.state) {
     case "idle":
-      return "Synced"
+      return held > 0 ? `Synced, except ${held} ${held === 1 ? "change" : "changes"} too large` : "Synced"
     case "syncing":
       return status.pending > 0 ? `Syncing (${status.pending} pending)` : "Syncing"
     case "offline":

@@ -39,9 +39,9 @@ export interface AppServer {
   readonly stop: () => Promise<void>
 }
 
-export const startAppServer = async (): Promise<AppServer> => {
+export const startAppServer = async (env: Record<string, string> = {}): Promise<AppServer> => {
   const dataDir = await mkdtemp(path.join(tmpdir(), "quire-browser-"))
-  const server = await spawnServer({ DATA_DIR: dataDir, WEB_DIR: webDist })
+  const server = await spawnServer({ DATA_DIR: dataDir, WEB_DIR: webDist, ...env })
   return {
     url: server.url,
     server,
