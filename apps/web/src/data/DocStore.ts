@@ -15,7 +15,7 @@ import { encodeEnvelope, makeDocKeys, sealBlob, type EnvelopeEntry } from "@quir
 import { Effect, Either, Encoding } from "effect"
 import { LoroDoc } from "loro-crdt"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
-import { prepareWrite, writePrepared } from "./OutboxFold.js"
+import { FoldRaced, openEntryOf, prepareWrite, writePrepared } from "./OutboxFold.js"
 import type { DocRow, QuireDb } from "./QuireDb.js"
 
 interface Entry {
@@ -194,14 +194,23 @@ export class DocStore {
   private async saveLocalChange(id: string, entry: Entry, before: ReturnType<LoroDoc["oplogVersion"]>) {
     if (entry.doc.oplogVersion().compare(before) === 0) return
     try {
-      // The entry this edit may fold into may hold another tab's edits: fold from a document that has them.
-      await this.catchUp(id, entry)
-      const prepared = await prepareWrite(this.db, this.key, id, await this.keyOf(id), entry.doc, before)
-      await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.outbox], async () => {
-        await this.catchUp(id, entry)
-        await this.persist([[id, entry]])
-        await writePrepared(this.db, prepared, this.clock())
-      })
+      const key = await this.keyOf(id)
+      for (;;) {
+        const open = await openEntryOf(this.db, id)
+        // The open entry may hold another tab's edits: fold from a document that has them.
+        if (open) await this.catchUp(id, entry)
+        const prepared = await prepareWrite(this.key, id, key, entry.doc, before, open)
+        try {
+          await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.outbox], async () => {
+            await this.catchUp(id, entry)
+            await this.persist([[id, entry]])
+            await writePrepared(this.db, prepared, this.clock())
+          })
+          return
+        } catch (error) {
+          if (!(error instanceof FoldRaced)) throw error
+        }
+      }
     } catch (error) {
       this.forget([id])
       throw error

@@ -6,56 +6,67 @@
  * An entry is frozen when a push that carries it starts (OutboxPusher marks it in the
  * transaction that reads the batch): from then on its bytes never change, so a retried push
  * resends exactly what the server may already hold. Sealing is asynchronous and cannot run
- * inside an IndexedDB transaction, so both candidate blobs are sealed first, and the
- * transaction picks: fold only if the entry is still open and nobody folded into it since.
+ * inside an IndexedDB transaction, so the blob is sealed first, for the entry as it was read;
+ * the transaction writes it only if the entry is still open and nobody folded into it since,
+ * and otherwise the edit is prepared again (`FoldRaced`).
  */
 import { encodeEnvelope, sealBlob } from "@quire/shared"
 import { Effect } from "effect"
 import { VersionVector, type LoroDoc } from "loro-crdt"
 import type { OutboxEntry, QuireDb } from "./QuireDb.js"
 
+/**
+ * Folding re-exports and re-seals everything since the entry's start, so an entry stops
+ * taking edits once it is this large: typing offline for an hour costs a bounded amount per
+ * keystroke, not one that grows with the hour.
+ */
+const foldLimits = { folds: 200, bytes: 64 * 1024 }
+
 /** The document's entry that edits may still fold into, if it has one. */
-const openEntryOf = async (db: QuireDb, docId: string): Promise<OutboxEntry | undefined> => {
-  const entries = await db.outbox.where("docId").equals(docId).sortBy("clientSeq")
-  const newest = entries.at(-1)
-  return newest && newest.frozen !== 1 && newest.from ? newest : undefined
+export const openEntryOf = async (db: QuireDb, docId: string): Promise<OutboxEntry | undefined> => {
+  // Index order within one docId is clientSeq order: the last is the newest.
+  const newest = await db.outbox.where("docId").equals(docId).last()
+  const open = newest !== undefined && newest.frozen !== 1 && newest.from !== undefined
+  return open && (newest.folds ?? 0) < foldLimits.folds && newest.blob.length < foldLimits.bytes ? newest : undefined
 }
 
-export interface PreparedWrite {
-  readonly docId: string
-  readonly key: Uint8Array
-  /** The edit alone, as a new entry starting at `from`. */
-  readonly alone: { readonly blob: Uint8Array; readonly from: Uint8Array }
-  /** The open entry with the edit folded in, if there was one when this was prepared. */
-  readonly folded?: { readonly clientSeq: number; readonly folds: number; readonly blob: Uint8Array }
+/** What a local edit writes to the outbox: a new entry, or the open entry with the edit folded in. */
+export type PreparedWrite =
+  | { readonly kind: "new"; readonly docId: string; readonly key: Uint8Array; readonly blob: Uint8Array; readonly from: Uint8Array }
+  | { readonly kind: "fold"; readonly clientSeq: number; readonly folds: number; readonly blob: Uint8Array }
+
+/** The entry changed between sealing and writing (a push took it, another tab folded into it). */
+export class FoldRaced extends Error {
+  override readonly name = "FoldRaced"
 }
 
-/** Seals the blobs a local edit may need; `before` is the document's version before the edit. */
+/**
+ * Seals what the edit will write: folded into `open` when given, else alone from `before`
+ * (the document's version before the edit).
+ */
 export const prepareWrite = async (
-  db: QuireDb,
   workspaceKey: CryptoKey,
   docId: string,
   key: Uint8Array,
   doc: LoroDoc,
-  before: VersionVector
+  before: VersionVector,
+  open: OutboxEntry | undefined
 ): Promise<PreparedWrite> => {
   const seal = (bytes: Uint8Array) => Effect.runPromise(sealBlob(workspaceKey, encodeEnvelope([{ docId, bytes }])))
-  const alone = { blob: await seal(doc.export({ mode: "update", from: before })), from: before.encode() }
-  const open = await openEntryOf(db, docId)
-  if (!open) return { docId, key, alone }
-  const blob = await seal(doc.export({ mode: "update", from: VersionVector.decode(open.from!) }))
-  return { docId, key, alone, folded: { clientSeq: open.clientSeq!, folds: open.folds ?? 0, blob } }
+  if (open) {
+    const blob = await seal(doc.export({ mode: "update", from: VersionVector.decode(open.from!) }))
+    return { kind: "fold", clientSeq: open.clientSeq!, folds: open.folds ?? 0, blob }
+  }
+  return { kind: "new", docId, key, blob: await seal(doc.export({ mode: "update", from: before })), from: before.encode() }
 }
 
-/** Inside the edit's transaction: folds into the open entry if it is still as prepared, else adds the edit alone. */
+/** Inside the edit's transaction: writes the prepared entry, or throws `FoldRaced` if the open entry moved on. */
 export const writePrepared = async (db: QuireDb, prepared: PreparedWrite, now: number): Promise<void> => {
-  const { folded } = prepared
-  if (folded) {
-    const current = await db.outbox.get(folded.clientSeq)
-    if (current && current.frozen !== 1 && (current.folds ?? 0) === folded.folds) {
-      await db.outbox.put({ ...current, blob: folded.blob, folds: folded.folds + 1, createdAt: now })
-      return
-    }
+  if (prepared.kind === "new") {
+    await db.outbox.add({ docId: prepared.docId, key: prepared.key, blob: prepared.blob, from: prepared.from, createdAt: now })
+    return
   }
-  await db.outbox.add({ docId: prepared.docId, key: prepared.key, blob: prepared.alone.blob, from: prepared.alone.from, createdAt: now })
+  const current = await db.outbox.get(prepared.clientSeq)
+  if (!current || current.frozen === 1 || (current.folds ?? 0) !== prepared.folds) throw new FoldRaced()
+  await db.outbox.put({ ...current, blob: prepared.blob, folds: prepared.folds + 1, createdAt: now })
 }
