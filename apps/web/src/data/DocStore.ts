@@ -271,8 +271,12 @@ export class DocStore {
     })
   }
 
-  /** Search text the database upgrade could only fill from the list row: the whole text, from the document. */
+  /** Search text the database upgrade could only fill from the list row: the whole text, from the document. Once per store. */
+  private searchTextComplete = false
+
   private async completeSearchText(): Promise<void> {
+    if (this.searchTextComplete) return
+    this.searchTextComplete = true
     const partial = await this.db.noteText.filter((row) => row.partial === true).primaryKeys()
     for (const id of partial) {
       const entry = await this.current(id)

@@ -58,6 +58,8 @@ export class SyncEngine {
   private readonly refusedCompactions = new Map<string, number>()
   private readonly pusher: OutboxPusher
   private lastPushAt = 0
+  /** Set by `kick`, cleared when a round starts: something happened that the next wait must not sit out. */
+  private kicked = false
   /** When the next document becomes due for compaction by the quiet rule. */
   private compactionDueAt: number | undefined
 
@@ -111,6 +113,7 @@ export class SyncEngine {
 
   /** Something changed (a local edit, the network came back): sync now instead of waiting. */
   kick(): void {
+    this.kicked = true
     this.waitAbort?.abort()
     this.wake?.()
     void this.refreshPending()
@@ -167,19 +170,30 @@ export class SyncEngine {
     if (round.failure) throw new RoundFailed(round.failure)
   }
 
-  /** Waits for the server's head to pass the cursor, a kick, or the long-poll timeout. */
+  private async hasUnsent(): Promise<boolean> {
+    return (await this.db.outbox.count()) > this.pusher.heldBack.size
+  }
+
+  /**
+   * Waits for work: the server's head passing the cursor, a kick, or the long-poll timeout.
+   * Local edits then go out at once after a pause, and at most every `pushIntervalMs` while
+   * they keep coming (they fold into open entries meanwhile).
+   */
   private async waitForWork(): Promise<void> {
-    if ((await this.db.outbox.count()) > this.pusher.heldBack.size) {
-      // Edits keep coming: push at most every pushIntervalMs; they fold into open entries meanwhile.
-      const wait = this.lastPushAt + this.options.pushIntervalMs - Date.now()
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-      return
-    }
+    if (!(await this.hasUnsent())) await this.longPoll()
+    if (!(await this.hasUnsent())) return
+    const wait = this.lastPushAt + this.options.pushIntervalMs - Date.now()
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+  }
+
+  private async longPoll(): Promise<void> {
     const cursor = (await readMeta(this.db, "cursor")) ?? 0
     // Come back in time for a document that becomes due for compaction while nothing happens.
     const untilCompaction = this.compactionDueAt === undefined ? Infinity : Math.ceil((this.compactionDueAt - Date.now()) / 1000)
     const seconds = Math.max(1, Math.min(this.options.waitSeconds, untilCompaction))
     this.waitAbort = new AbortController()
+    // A kick that came after the round began, before this wait could be aborted, is not lost.
+    if (this.kicked) return void (this.waitAbort = undefined)
     try {
       const result = await this.api.wait(cursor, seconds, this.waitAbort.signal)
       if (Either.isLeft(result) && !this.waitAbort.signal.aborted) throw new RoundFailed(result.left)
@@ -217,6 +231,7 @@ export class SyncEngine {
     while (this.running) {
       try {
         await this.refreshPending()
+        this.kicked = false
         await this.syncOnce()
         this.backoff.reset()
         await this.waitForWork()

@@ -1,0 +1,88 @@
+/**
+ * Typing in Chromium, two profiles on one note against the real server: how many pushes and
+ * stored changes 200 characters typed at 10 a second cost, how soon a watching device has the
+ * whole text, and how fast a single edit after a pause reaches it. Writes bench-results/typing.json.
+ */
+import type { Page } from "playwright-core"
+import { it } from "vitest"
+import { chromiumPath, createNoteIn, createWorkspaceIn, launchChromium, newDevice, startAppServer, waitUntilSaved } from "../test/browser/Chromium.js"
+import { percentile, report } from "./Report.js"
+
+/** The page's workspace credentials, read from its own database. */
+const credentialsOf = (page: Page) =>
+  page.evaluate(async () => {
+    const read = <T,>(name: string, store: string, key: string) =>
+      new Promise<T>((resolve, reject) => {
+        const open = indexedDB.open(name)
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const get = open.result.transaction(store).objectStore(store).get(key)
+          get.onsuccess = () => resolve(get.result as T)
+        }
+      })
+    const current = await read<{ value: string }>("quire-device", "settings", "current")
+    return (await read<{ value: { workspaceId: string; token: string } }>(`quire-workspace-${current.value}`, "meta", "workspace")).value
+  })
+
+it.skipIf(!chromiumPath)("measures typing in Chromium", async () => {
+  const app = await startAppServer()
+  const browser = await launchChromium()
+  const rows: Array<Record<string, unknown>> = []
+  try {
+    const laptopContext = await newDevice(browser, app.url)
+    const laptop = await laptopContext.newPage()
+    await createWorkspaceIn(laptop)
+    const id = await createNoteIn(laptop, "Typed", "")
+    await laptop.goto("/settings/devices")
+    await laptop.getByRole("button", { name: "Create share link" }).click()
+    const link = await laptop.getByLabel("Share link", { exact: true }).inputValue()
+    const phone = await (await newDevice(browser, app.url)).newPage()
+    await phone.goto(link)
+    await phone.getByRole("button", { name: "New note" }).waitFor()
+    await phone.goto(`/notes/${id}`)
+    await laptop.goto(`/notes/${id}`)
+    const phoneBody = phone.getByLabel("Body")
+    const laptopBody = laptop.getByLabel("Body")
+    await phoneBody.waitFor()
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+
+    const credentials = await credentialsOf(laptop)
+    const headSeq = async () =>
+      ((await (await fetch(`${app.url}/api/v1/workspaces/${credentials.workspaceId}`, { headers: { authorization: `Bearer ${credentials.token}` } })).json()) as { headSeq: number }).headSeq
+    let pushes = 0
+    laptopContext.on("request", (request) => {
+      if (request.method() === "POST" && new URL(request.url()).pathname.endsWith("/changes")) pushes += 1
+    })
+
+    // 200 characters at 10 a second.
+    const before = await headSeq()
+    const text = Array.from({ length: 200 }, (_, i) => "abcdefghij klmnopqrst"[i % 21]).join("")
+    await laptopBody.click()
+    await laptopBody.pressSequentially(text, { delay: 100 })
+    const lastKey = performance.now()
+    while ((await phoneBody.inputValue()) !== text) await new Promise((resolve) => setTimeout(resolve, 5))
+    const whole = performance.now() - lastKey
+    await waitUntilSaved(laptop)
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    rows.push({ measure: "200 characters typed at 10/s: pushes", value: pushes, target: "≤ 70" })
+    rows.push({ measure: "200 characters typed at 10/s: stored changes", value: (await headSeq()) - before, target: "≤ 70" })
+    rows.push({ measure: "watching device has the whole text, after the last keystroke", value: Number(whole.toFixed(0)), unit: "ms", target: "≤ 1000 ms" })
+
+    // One keystroke after a pause, until the other device shows it.
+    const single: Array<number> = []
+    for (let i = 0; i < 25; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1200))
+      const expected = `${await laptopBody.inputValue()}${i % 10}`
+      const started = performance.now()
+      await laptopBody.press(String(i % 10))
+      while ((await phoneBody.inputValue()) !== expected) await new Promise((resolve) => setTimeout(resolve, 1))
+      if (i >= 5) single.push(performance.now() - started)
+    }
+    rows.push({ measure: "single edit after a pause → visible on the other device (p50)", value: percentile(single, 50, 1), unit: "ms", target: "" })
+    rows.push({ measure: "single edit after a pause → visible on the other device (p95)", value: percentile(single, 95, 1), unit: "ms", target: "≤ 50 ms" })
+  } finally {
+    await browser.close()
+    await app.stop()
+  }
+  await report("typing", rows)
+})
