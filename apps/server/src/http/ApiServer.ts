@@ -15,6 +15,7 @@ import { HealthHandlers } from "./handlers/HealthHandlers.js"
 import { WorkspacesHandlers } from "./handlers/WorkspacesHandlers.js"
 import { ProtocolGuardLive } from "./ProtocolGuard.js"
 import { RateLimitLive } from "./RateLimitLive.js"
+import { securityHeaders } from "./SecurityHeaders.js"
 import { StaticFilesLive } from "./StaticFiles.js"
 
 const ApiLive = HttpApiBuilder.api(QuireApi).pipe(
@@ -22,7 +23,7 @@ const ApiLive = HttpApiBuilder.api(QuireApi).pipe(
   Layer.provide([AuthenticationLive, RateLimitLive])
 )
 
-export const ApiServerLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+export const ApiServerLive = HttpApiBuilder.serve((app) => HttpMiddleware.logger(securityHeaders(app))).pipe(
   Layer.provide(HttpApiSwagger.layer({ path: `${apiPrefix}/docs` })),
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: `${apiPrefix}/openapi.json` })),
   Layer.provide(StaticFilesLive),
