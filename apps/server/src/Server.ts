@@ -15,6 +15,8 @@ import { Backups } from "./store/Backups.js"
 import { Blobs } from "./store/Blobs.js"
 import { ChangeLog } from "./store/ChangeLog.js"
 import { DatabaseLive } from "./store/Database.js"
+import { RateLimits } from "./store/RateLimits.js"
+import { ServerUsage } from "./store/ServerUsage.js"
 import { Workspaces } from "./store/Workspaces.js"
 
 /**
@@ -37,9 +39,16 @@ const DrainLongPollsOnStop = Layer.scopedDiscard(
  */
 const createHttpServer = () => createServer({ requestTimeout: 0 })
 
-const ServicesLive = Layer.mergeAll(Workspaces.Default, ChangeLog.Default, Blobs.Default, Pairings.Default, Backups.Default).pipe(
+const ServicesLive = Layer.mergeAll(
+  Workspaces.Default,
+  ChangeLog.Default,
+  Blobs.Default,
+  Pairings.Default,
+  Backups.Default,
+  RateLimits.Default
+).pipe(
   Layer.provideMerge(Notifier.Default),
-  Layer.provideMerge(Tokens.Default),
+  Layer.provideMerge(Layer.merge(Tokens.Default, ServerUsage.Default)),
   Layer.provideMerge(DatabaseLive)
 )
 

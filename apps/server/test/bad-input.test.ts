@@ -170,6 +170,7 @@ describe("configuration", () => {
     ["PORT", "70000"],
     ["MAX_BODY_BYTES", "-5"],
     ["WORKSPACE_QUOTA_BYTES", "lots"],
+    ["SERVER_QUOTA_BYTES", "0"],
     ["DATABASE_URL", "mysql://localhost/quire"],
     ["JWT_SECRET", "short"],
     ["LOG_LEVEL", "loud"]

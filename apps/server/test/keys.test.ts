@@ -7,19 +7,23 @@ import { describe, expect, it } from "vitest"
 import { testDatabases } from "./support/databases.js"
 import { serverPerSuite } from "./support/TestServer.js"
 
-/** The column each table is distributed by. */
+/**
+ * The column each table is distributed by; `rate_limits` holds no workspace's data and stays on
+ * the coordinator, but its keys start with its own distribution candidate, the address bucket.
+ */
 const distributionColumn: Record<string, string> = {
   workspaces: "id",
   tokens: "workspace_id",
   pairings: "workspace_id",
   changes: "workspace_id",
-  blobs: "workspace_id"
+  blobs: "workspace_id",
+  rate_limits: "bucket"
 }
 
 describe.each(testDatabases())("keys ready for Citus on $name", (database) => {
   const server = serverPerSuite(database)
 
-  it("every primary key, unique constraint and unique index starts with the workspace id", async () => {
+  it("every primary key, unique constraint and unique index starts with the workspace id (the bucket, for rate limits)", async () => {
     const keys = await server.sql<{ table: string; name: string; primary: boolean; columns: Array<string> }>(`
       SELECT t.relname AS table, ic.relname AS name, i.indisprimary AS primary,
              array(SELECT a.attname::text

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
 import jwt from "jsonwebtoken"
+import { Limits } from "@quire/shared"
 import { describe, expect, it } from "vitest"
 import { testDatabases } from "./support/databases.js"
 import { createWorkspace, keyOf, octets, pairDevice, push, request } from "./support/Http.js"
@@ -45,6 +46,20 @@ describe.each(testDatabases())("pairing and devices on $name", (database) => {
     expect(late.status).toBe(401)
     expect(late.body._tag).toBe("PairingCodeInvalid")
     expect(late.body.message).toMatch(/expired/)
+  })
+
+  it("caps a pairing code's life at 24 hours: a second more is a 400, exactly 24 hours is honoured", async () => {
+    const ws = await createWorkspace(server.url)
+    const tooLong = await createPairing(ws.workspaceId, ws.masterToken, { ttlSeconds: Limits.maxPairingTtlSeconds + 1 })
+    expect(tooLong.status).toBe(400)
+    const day = await createPairing(ws.workspaceId, ws.masterToken, { ttlSeconds: Limits.maxPairingTtlSeconds })
+    expect(day.status).toBe(201)
+    const life = new Date(day.body.expiresAt).getTime() - Date.now()
+    expect(life).toBeGreaterThan(24 * 3600_000 - 60_000)
+    expect(life).toBeLessThanOrEqual(24 * 3600_000 + 5_000)
+    // Only the accepted code was stored.
+    const stored = await server.sql<{ n: string }>("SELECT count(*) AS n FROM pairings WHERE workspace_id = $1", [ws.workspaceId])
+    expect(Number(stored[0]!.n)).toBe(1)
   })
 
   it("refuses a wrong code, a code of another workspace, an unknown workspace and a bad ttl", async () => {

@@ -60,3 +60,46 @@ describe.skipIf(database === undefined)("two server processes on one Postgres", 
     expect(refused.body._tag).toBe("TokenRevoked")
   })
 })
+
+describe.skipIf(database === undefined)("two server processes on one Postgres share their limits", () => {
+  let store: ProvisionedStore
+  let a: SpawnedServer
+  let b: SpawnedServer
+
+  beforeAll(async () => {
+    store = await database!.provision()
+    const env = {
+      ...store.env,
+      JWT_SECRET: "a-test-secret-that-is-long-enough-for-hs256",
+      RATE_LIMIT_PER_MINUTE: "4",
+      SERVER_QUOTA_BYTES: "1000"
+    }
+    ;[a, b] = await Promise.all([spawnServer(env), spawnServer(env)])
+  })
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()])
+    await store?.cleanup()
+  })
+
+  /** Created on either process; the rate limit leaves four. */
+  const created: Array<{ workspaceId: string; masterToken: string }> = []
+
+  it("one address gets RATE_LIMIT_PER_MINUTE across both processes, not that many on each", async () => {
+    const statuses = []
+    for (const url of [a.url, b.url, a.url, b.url, a.url, b.url]) {
+      const reply = await request(url, "POST", "/workspaces", { json: {} })
+      statuses.push(reply.status)
+      if (reply.status === 201) created.push(reply.body)
+    }
+    expect(statuses).toEqual([201, 201, 201, 201, 429, 429])
+  })
+
+  it("a process refuses past the server quota what the other stored, once it has seen it (within about a second)", async () => {
+    const [first, second] = created
+    expect((await push(a.url, first!.workspaceId, first!.masterToken, [{ clientSeq: 1, text: "x".repeat(900) }])).status).toBe(200)
+    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    const refused = await push(b.url, second!.workspaceId, second!.masterToken, [{ clientSeq: 1, text: "y".repeat(200) }])
+    expect(refused.status).toBe(413)
+    expect(refused.body._tag).toBe("ServerFull")
+  })
+})

@@ -14,6 +14,8 @@ export interface AppConfigShape {
   readonly jwtSecret: Option.Option<Redacted.Redacted<string>>
   readonly maxBodyBytes: number
   readonly workspaceQuotaBytes: number
+  /** Bytes all workspaces together may store: what anyone who can create workspaces can make the disk hold. */
+  readonly serverQuotaBytes: number
   /** Requests a minute each address may make to the endpoints anyone can call. */
   readonly rateLimitPerMinute: number
   /** The built web app served at `/`. */
@@ -69,6 +71,7 @@ export const appConfig: Config.Config<AppConfigShape> = Config.all({
   jwtSecret,
   maxBodyBytes: positiveInt("MAX_BODY_BYTES", 32 * MiB),
   workspaceQuotaBytes: positiveInt("WORKSPACE_QUOTA_BYTES", 1024 * MiB),
+  serverQuotaBytes: positiveInt("SERVER_QUOTA_BYTES", 10 * 1024 * MiB),
   rateLimitPerMinute: positiveInt("RATE_LIMIT_PER_MINUTE", 30),
   webDir: Config.string("WEB_DIR").pipe(Config.withDefault(defaultWebDir), Config.map((dir) => path.resolve(dir))),
   logLevel: logLevel.pipe(Config.withDefault(LogLevel.Info))

@@ -1,55 +1,27 @@
 /**
- * Per-address token bucket for the endpoints anyone may call (create, pair, restore): each
- * address may burst up to the per-minute budget, refilled evenly over the minute.
+ * The rate limit on the endpoints anyone may call (create, pair, restore): each address bucket
+ * (an IPv4 address, an IPv6 /64) may burst up to RATE_LIMIT_PER_MINUTE requests, refilled evenly
+ * over the minute, counted in the database so every server process shares the budget. The
+ * socket's address is trusted, not `X-Forwarded-For`.
  */
 import { HttpServerRequest } from "@effect/platform"
 import { RateLimit, RateLimited } from "@quire/shared"
 import { Effect, Layer, Option } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
+import { RateLimits } from "../store/RateLimits.js"
+import { addressBucket } from "./AddressBucket.js"
 
-interface Bucket {
-  tokens: number
-  updatedAt: number
-}
-
-/** Beyond this many tracked addresses, full buckets are forgotten (they carry no state). */
-const maxTrackedAddresses = 10_000
-
-export const makeRateLimiter = (perMinute: number, now: () => number = Date.now) => {
-  const buckets = new Map<string, Bucket>()
-  const refillPerMs = perMinute / 60_000
-  const refill = (bucket: Bucket, at: number) => {
-    bucket.tokens = Math.min(perMinute, bucket.tokens + (at - bucket.updatedAt) * refillPerMs)
-    bucket.updatedAt = at
-  }
-  /** Takes one request from the address's budget; returns the seconds to wait when there is none. */
-  return (address: string): number => {
-    const at = now()
-    if (buckets.size > maxTrackedAddresses) {
-      for (const [key, bucket] of buckets) {
-        refill(bucket, at)
-        if (bucket.tokens >= perMinute) buckets.delete(key)
-      }
-    }
-    const bucket = buckets.get(address) ?? { tokens: perMinute, updatedAt: at }
-    buckets.set(address, bucket)
-    refill(bucket, at)
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1
-      return 0
-    }
-    return Math.ceil((1 - bucket.tokens) / refillPerMs / 1000)
-  }
-}
+const windowSeconds = 60
 
 export const RateLimitLive = Layer.effect(
   RateLimit,
   Effect.gen(function* () {
     const { rateLimitPerMinute } = yield* AppConfig
-    const take = makeRateLimiter(rateLimitPerMinute)
+    const rateLimits = yield* RateLimits
     return Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
-      const retryAfterSeconds = take(Option.getOrElse(request.remoteAddress, () => "unknown"))
+      const bucket = addressBucket(Option.getOrElse(request.remoteAddress, () => "unknown"))
+      const retryAfterSeconds = yield* rateLimits.takeOne(bucket, rateLimitPerMinute, windowSeconds)
       if (retryAfterSeconds > 0) {
         return yield* new RateLimited({
           message: `Too many requests from this address; try again in ${retryAfterSeconds} s.`,

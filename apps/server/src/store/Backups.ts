@@ -12,7 +12,8 @@ import {
   PayloadTooLarge,
   readBackup,
   type BackupEnd,
-  type QuotaExceeded
+  type QuotaExceeded,
+  type ServerFull
 } from "@quire/shared"
 import { eq, sql } from "drizzle-orm"
 import { Chunk, Effect, Option, Stream } from "effect"
@@ -23,6 +24,7 @@ import { insertChanges, sha256 } from "./ChangeLog.js"
 import { maxChangeBytes, readChangePage } from "./ChangePages.js"
 import { Database, type Db } from "./Database.js"
 import { blobs, changeKind, changes, workspaces } from "./schema.js"
+import { ServerUsage, storedBytes } from "./ServerUsage.js"
 import { quotaExceeded } from "./Workspaces.js"
 
 /**
@@ -76,6 +78,7 @@ export class Backups extends Effect.Service<Backups>()("@quire/server/Backups", 
     const { query, transaction } = yield* Database
     const { workspaceQuotaBytes, maxBodyBytes } = yield* AppConfig
     const tokens = yield* Tokens
+    const usage = yield* ServerUsage
     const largestChange = maxChangeBytes(maxBodyBytes)
 
     /**
@@ -140,10 +143,11 @@ export class Backups extends Effect.Service<Backups>()("@quire/server/Backups", 
      * Reads a backup from `body` as it arrives and stores it as a new workspace, in one
      * transaction that commits only after the end record and the checksum were verified: a
      * cut or corrupt upload rolls back and leaves nothing. Digests and sizes are recomputed
-     * here; the data counts against the workspace quota as it arrives.
+     * here; the data counts against the workspace quota as it arrives, and against the server
+     * quota batch by batch.
      */
     const restore = (body: AsyncIterable<Uint8Array>, stopReading: () => void) =>
-      transaction<RestoredWorkspace, InvalidBackup | QuotaExceeded | PayloadTooLarge>(async (tx, abort, signal) => {
+      usage.claiming((claim) => transaction<RestoredWorkspace, InvalidBackup | QuotaExceeded | ServerFull | PayloadTooLarge>(async (tx, abort, signal) => {
         // The client went away: stop waiting for its bytes, so the transaction rolls back now.
         signal.addEventListener("abort", stopReading, { once: true })
         let uploaded = 0
@@ -162,6 +166,8 @@ export class Backups extends Effect.Service<Backups>()("@quire/server/Backups", 
             yield next.value
           }
         }
+        const notFull = await claim.ensureNotFull(() => storedBytes(tx))
+        if (notFull) abort(notFull)
         const workspaceId = randomUUID()
         const deviceId = randomUUID()
         await tx.insert(workspaces).values({ id: workspaceId })
@@ -172,6 +178,8 @@ export class Backups extends Effect.Service<Backups>()("@quire/server/Backups", 
         const blobRows: Array<typeof blobs.$inferInsert> = []
         let pendingBytes = 0
         const flush = async () => {
+          const full = await claim.take(bytesUsed, () => storedBytes(tx))
+          if (full) abort(full)
           await insertChanges(tx, changeRows.splice(0))
           if (blobRows.length > 0) await tx.insert(blobs).values(blobRows.splice(0))
           pendingBytes = 0
@@ -220,7 +228,7 @@ export class Backups extends Effect.Service<Backups>()("@quire/server/Backups", 
         await tx.update(workspaces).set({ headSeq: end.headSeq, bytesUsed, changeCount }).where(eq(workspaces.id, workspaceId))
         const masterToken = await tokens.insert(tx, { workspaceId, role: "master", deviceId, label: "restored device" })
         return { workspaceId, deviceId, masterToken }
-      })
+      }))
 
     return { download, restore } as const
   })

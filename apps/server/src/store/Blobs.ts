@@ -3,12 +3,13 @@
  * plaintext chunk), opaque here. Storing an id twice with the same bytes is a no-op, with
  * other bytes a conflict; their bytes count in the workspace's quota like changes do.
  */
-import { BlobConflict, BlobNotFound, type QuotaExceeded, type WorkspaceNotFound } from "@quire/shared"
+import { BlobConflict, BlobNotFound, type QuotaExceeded, type ServerFull, type WorkspaceNotFound } from "@quire/shared"
 import { and, eq, inArray, sql } from "drizzle-orm"
 import { Effect } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
 import { Database } from "./Database.js"
 import { blobs, workspaces } from "./schema.js"
+import { ServerUsage, storedBytes } from "./ServerUsage.js"
 import { lockWorkspace, notFound, quotaExceeded } from "./Workspaces.js"
 
 const idKey = (id: Uint8Array) => Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("base64url")
@@ -17,10 +18,11 @@ export class Blobs extends Effect.Service<Blobs>()("@quire/server/Blobs", {
   effect: Effect.gen(function* () {
     const { query, transaction } = yield* Database
     const { workspaceQuotaBytes } = yield* AppConfig
+    const usage = yield* ServerUsage
 
     /** "new" when stored now, "already" when the same bytes were there. */
     const put = (workspaceId: string, id: Uint8Array, data: Uint8Array) =>
-      transaction<"new" | "already", WorkspaceNotFound | QuotaExceeded | BlobConflict>(async (tx, abort) => {
+      usage.claiming((claim) => transaction<"new" | "already", WorkspaceNotFound | QuotaExceeded | ServerFull | BlobConflict>(async (tx, abort) => {
         const workspace = await lockWorkspace(tx, workspaceId)
         if (!workspace) return abort(notFound())
         // Compared in the database: the stored bytes never travel back to us.
@@ -35,10 +37,12 @@ export class Blobs extends Effect.Service<Blobs>()("@quire/server/Blobs", {
         }
         const bytesUsed = workspace.bytesUsed + data.length
         if (bytesUsed > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
+        const full = await claim.take(data.length, () => storedBytes(tx))
+        if (full) abort(full)
         await tx.insert(blobs).values({ workspaceId, id, size: data.length, data })
         await tx.update(workspaces).set({ bytesUsed }).where(eq(workspaces.id, workspaceId))
         return "new"
-      })
+      }))
 
     const get = (workspaceId: string, id: Uint8Array) =>
       query((db) =>
@@ -73,20 +77,20 @@ export class Blobs extends Effect.Service<Blobs>()("@quire/server/Blobs", {
 
     /** Deleting what is not there succeeds too: the caller wants it gone, and it is. */
     const remove = (workspaceId: string, id: Uint8Array) =>
-      transaction<void, WorkspaceNotFound>(async (tx, abort) => {
+      transaction<number, WorkspaceNotFound>(async (tx, abort) => {
         const workspace = await lockWorkspace(tx, workspaceId)
         if (!workspace) return abort(notFound())
         const [gone] = await tx
           .delete(blobs)
           .where(and(eq(blobs.workspaceId, workspaceId), eq(blobs.id, id)))
           .returning({ size: blobs.size })
-        if (gone) {
-          await tx
-            .update(workspaces)
-            .set({ bytesUsed: workspace.bytesUsed - gone.size })
-            .where(eq(workspaces.id, workspaceId))
-        }
-      })
+        if (!gone) return 0
+        await tx
+          .update(workspaces)
+          .set({ bytesUsed: workspace.bytesUsed - gone.size })
+          .where(eq(workspaces.id, workspaceId))
+        return gone.size
+      }).pipe(Effect.flatMap(usage.freed))
 
     return { put, get, missing, remove } as const
   })

@@ -7,7 +7,16 @@
  * bytes the whole request is refused (`ClientSeqReused`), so an edit is never acknowledged
  * without being stored. Digests make that comparison without reading data back.
  */
-import { ClientSeqReused, CompactionConflict, Limits, type Caller, type PayloadTooLarge, type QuotaExceeded, type WorkspaceNotFound } from "@quire/shared"
+import {
+  ClientSeqReused,
+  CompactionConflict,
+  Limits,
+  type Caller,
+  type PayloadTooLarge,
+  type QuotaExceeded,
+  type ServerFull,
+  type WorkspaceNotFound
+} from "@quire/shared"
 import { and, eq, inArray, sql } from "drizzle-orm"
 import { Effect, Option } from "effect"
 import { createHash } from "node:crypto"
@@ -16,6 +25,7 @@ import { Notifier, notifyChannel } from "../notify/Notifier.js"
 import { changeTooLarge, readChangePage, wireBytesPerPage } from "./ChangePages.js"
 import { Database, type Tx } from "./Database.js"
 import { changeKind, changes, workspaces } from "./schema.js"
+import { ServerUsage, storedBytes } from "./ServerUsage.js"
 import { lockWorkspace, notFound, quotaExceeded } from "./Workspaces.js"
 
 export interface IncomingChange {
@@ -67,7 +77,7 @@ const fingerprints = async (tx: Tx, caller: Caller, clientSeqs: ReadonlyArray<nu
   return new Map<number, Fingerprint>(rows.map(({ clientSeq, ...fingerprint }) => [clientSeq, fingerprint]))
 }
 
-type WriteError = WorkspaceNotFound | QuotaExceeded | ClientSeqReused | PayloadTooLarge
+type WriteError = WorkspaceNotFound | QuotaExceeded | ServerFull | ClientSeqReused | PayloadTooLarge
 
 export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/ChangeLog", {
   effect: Effect.gen(function* () {
@@ -76,6 +86,7 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
     const notifyOtherProcesses = Option.isSome(listenConfig)
     const { workspaceQuotaBytes, maxBodyBytes } = yield* AppConfig
     const notifier = yield* Notifier
+    const usage = yield* ServerUsage
 
     /** Inside the transaction: tells other processes at commit. */
     const notifyAtCommit = async (tx: Tx, workspaceId: string, headSeq: number) => {
@@ -88,7 +99,7 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
         Effect.tap(self, (result) => (result.stored ? notifier.publish(workspaceId, result.headSeq) : Effect.void))
 
     const push = (caller: Caller, incoming: ReadonlyArray<IncomingChange>) =>
-      transaction<{ results: Array<{ clientSeq: number; seq: number }>; headSeq: number; stored: boolean }, WriteError>(
+      usage.claiming((claim) => transaction<{ results: Array<{ clientSeq: number; seq: number }>; headSeq: number; stored: boolean }, WriteError>(
         async (tx, abort) => {
           for (const change of incoming) {
             const tooLarge = changeTooLarge(change.data.length, maxBodyBytes)
@@ -123,6 +134,8 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
           }
           if (rows.length > 0) {
             if (workspace.bytesUsed + addedBytes > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
+            const full = await claim.take(addedBytes, () => storedBytes(tx))
+            if (full) abort(full)
             await insertChanges(tx, rows)
             await tx
               .update(workspaces)
@@ -133,7 +146,7 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
           const results = incoming.map((change) => ({ clientSeq: change.clientSeq, seq: known.get(change.clientSeq)!.seq }))
           return { results, headSeq, stored: rows.length > 0 }
         }
-      ).pipe(publishIfStored(caller.workspaceId))
+      )).pipe(publishIfStored(caller.workspaceId))
 
     /**
      * Appends `data` as a snapshot of `key` at the next seq and deletes that key's changes up
@@ -141,7 +154,7 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
      * quota is checked on the result: a compaction that does not grow the workspace always goes.
      */
     const compact = (caller: Caller, compaction: Compaction) =>
-      transaction<{ seq: number; removed: number; headSeq: number; stored: boolean }, WriteError | CompactionConflict>(
+      usage.claiming((claim) => transaction<{ seq: number; removed: number; headSeq: number; stored: boolean }, WriteError | CompactionConflict>(
         async (tx, abort) => {
           const tooLarge = changeTooLarge(compaction.data.length, maxBodyBytes)
           if (tooLarge) abort(tooLarge)
@@ -171,6 +184,8 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
           const removed = Number(rows[0]!.removed)
           const bytesUsed = workspace.bytesUsed - Number(rows[0]!.freed) + compaction.data.length
           if (bytesUsed > workspaceQuotaBytes && bytesUsed > workspace.bytesUsed) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
+          const full = await claim.take(bytesUsed - workspace.bytesUsed, () => storedBytes(tx))
+          if (full) abort(full)
           const seq = workspace.headSeq + 1
           await tx.insert(changes).values({
             workspaceId: caller.workspaceId,
@@ -188,7 +203,7 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
           await notifyAtCommit(tx, caller.workspaceId, seq)
           return { seq, removed, headSeq: seq, stored: true }
         }
-      ).pipe(publishIfStored(caller.workspaceId))
+      )).pipe(publishIfStored(caller.workspaceId))
 
     /**
      * A page of the log after `after`: at most `limit` changes, stopping before their data

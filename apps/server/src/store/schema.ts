@@ -101,3 +101,20 @@ export const blobs = pgTable(
 
 /** `now()` as the database sees it, so every process on one database agrees on time. */
 export const dbNow = sql`now()`
+
+/**
+ * The rate limit on the endpoints anyone may call, shared by every server process: one row per
+ * address bucket (an IPv4 address or an IPv6 /64) and window, holding when that bucket will be
+ * full again (GCRA, see RateLimits.ts). Not a workspace's data: the key starts with the bucket,
+ * and on Citus the table stays on the coordinator (docs/decisions/0003-citus.md).
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    bucket: text("bucket").notNull(),
+    /** The limit's window: 60 for RATE_LIMIT_PER_MINUTE. */
+    windowSeconds: integer("window_seconds").notNull(),
+    fullAt: timestamp("full_at", { withTimezone: true }).notNull()
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.windowSeconds] })]
+)

@@ -31,7 +31,7 @@ export const startInProcess = async (env: Record<string, string>, overrides: Par
   if (address._tag !== "TcpAddress") throw new Error("expected a TCP address")
   const { pool } = Context.get(context, Database)
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`,
     sql: async (text, params = []) => (await pool.query(text, [...params])).rows,
     stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }

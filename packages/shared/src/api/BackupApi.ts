@@ -1,5 +1,5 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
-import { Forbidden, InvalidBackup, QuotaExceeded, WorkspaceNotFound } from "./Errors.js"
+import { Forbidden, InvalidBackup, QuotaExceeded, ServerFull, WorkspaceNotFound } from "./Errors.js"
 import { Authentication, RateLimit } from "./Middleware.js"
 import { WorkspaceCredentials } from "./Schemas.js"
 import { WorkspacePath } from "./WorkspacesApi.js"
@@ -21,5 +21,6 @@ export class BackupApi extends HttpApiGroup.make("backup")
       .addSuccess(WorkspaceCredentials, { status: 201 })
       .addError(InvalidBackup)
       .addError(QuotaExceeded)
+      .addError(ServerFull)
       .middleware(RateLimit)
   ) {}

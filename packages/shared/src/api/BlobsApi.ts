@@ -1,6 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { BlobConflict, BlobNotFound, Forbidden, QuotaExceeded, WorkspaceNotFound } from "./Errors.js"
+import { BlobConflict, BlobNotFound, Forbidden, QuotaExceeded, ServerFull, WorkspaceNotFound } from "./Errors.js"
 import { Limits } from "./Limits.js"
 import { Authentication } from "./Middleware.js"
 import { BlobId, WorkspaceId } from "./Schemas.js"
@@ -26,6 +26,7 @@ export class BlobsApi extends HttpApiGroup.make("blobs")
       .addSuccess(Schema.Struct({ stored: Schema.Literal("already") }), { status: 200 })
       .addError(BlobConflict)
       .addError(QuotaExceeded)
+      .addError(ServerFull)
   )
   .add(HttpApiEndpoint.get("get", "/workspaces/:ws/blobs/:id").setPath(BlobPath).addSuccess(BlobBytes).addError(BlobNotFound))
   .add(

@@ -1,6 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { ClientSeqReused, CompactionConflict, Forbidden, QuotaExceeded, WorkspaceNotFound } from "./Errors.js"
+import { ClientSeqReused, CompactionConflict, Forbidden, QuotaExceeded, ServerFull, WorkspaceNotFound } from "./Errors.js"
 import { Limits } from "./Limits.js"
 import { Authentication } from "./Middleware.js"
 import { Bytes, ClientSeq, DeviceId, DocKey, IntFromQuery, Seq } from "./Schemas.js"
@@ -52,6 +52,7 @@ export class ChangesApi extends HttpApiGroup.make("changes")
       .setPayload(PushRequest)
       .addSuccess(PushResponse)
       .addError(QuotaExceeded)
+      .addError(ServerFull)
       .addError(ClientSeqReused)
   )
   .add(
@@ -74,6 +75,7 @@ export class ChangesApi extends HttpApiGroup.make("changes")
       .addError(CompactionConflict)
       .addError(ClientSeqReused)
       .addError(QuotaExceeded)
+      .addError(ServerFull)
   )
   .addError(Forbidden)
   .addError(WorkspaceNotFound)

@@ -140,6 +140,13 @@ export class QuotaExceeded extends Schema.TaggedError<QuotaExceeded>()(
   HttpApiSchema.annotations({ status: 413 })
 ) {}
 
+/** 413: the server as a whole is out of the space its operator gave it; nothing was stored. */
+export class ServerFull extends Schema.TaggedError<ServerFull>()(
+  "ServerFull",
+  withMessage,
+  HttpApiSchema.annotations({ status: 413 })
+) {}
+
 /** 429: too many unauthenticated requests from this address; retry after the given seconds. */
 export class RateLimited extends Schema.TaggedError<RateLimited>()(
   "RateLimited",

@@ -1,6 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { Forbidden, WorkspaceNotFound } from "./Errors.js"
+import { Forbidden, ServerFull, WorkspaceNotFound } from "./Errors.js"
 import { Limits } from "./Limits.js"
 import { Authentication, RateLimit } from "./Middleware.js"
 import { Seq, WorkspaceCredentials, WorkspaceId } from "./Schemas.js"
@@ -25,6 +25,7 @@ export class WorkspacesApi extends HttpApiGroup.make("workspaces")
     HttpApiEndpoint.post("create", "/workspaces")
       .setPayload(Schema.Struct({ label: Schema.optional(Label) }))
       .addSuccess(WorkspaceCredentials, { status: 201 })
+      .addError(ServerFull)
       .middleware(RateLimit)
   )
   .add(
