@@ -45,6 +45,8 @@ const cacheLimit = 300
 /** A pulled change's document entry, with the seq of the change that carried it. */
 export interface RemoteEntry extends EnvelopeEntry {
   readonly seq?: number
+  /** The compaction key the change came with. */
+  readonly key?: Uint8Array
 }
 
 /** A pulled change Loro refused to import: kept aside by the caller, never dropped. */
@@ -143,7 +145,8 @@ export class DocStore {
       version,
       schemaVersion: schemaVersionOf(entry.doc),
       ...(readOnlyReason === undefined ? {} : { readOnlyReason }),
-      ...(pending === undefined ? {} : { pending })
+      ...(pending === undefined ? {} : { pending }),
+      ...(this.keyCache.has(id) ? { key: this.keyCache.get(id)! } : {})
     }
     if (id === workspaceDocId) return { doc, version }
     const note = readNote(id, entry.doc)
@@ -230,6 +233,7 @@ export class DocStore {
     return this.exclusive(async () => {
       const updates = new Map<string, Array<RemoteEntry>>()
       for (const entry of entries) {
+        if (entry.key) this.keyCache.set(entry.docId, entry.key)
         const list = updates.get(entry.docId)
         if (list) list.push(entry)
         else updates.set(entry.docId, [entry])
@@ -240,6 +244,7 @@ export class DocStore {
         await this.db.transaction("rw", tables, async () => {
           // One read for the whole page, then Loro in memory, then bulk writes: no per-note round trips.
           const stored = await this.db.docs.bulkGet(ids)
+          for (const row of stored) if (row?.key && !this.keyCache.has(row.id)) this.keyCache.set(row.id, row.key)
           const failures: Array<ImportFailure> = []
           const touched = ids.map((id, i) => {
             const known = this.cache.has(id) || stored[i] !== undefined

@@ -20,6 +20,8 @@ export interface DocRow {
    * (`exportPendingUpdates`); a snapshot leaves them out, so they are stored beside it.
    */
   readonly pending?: Uint8Array
+  /** The document's compaction key, as the server sees it (HMAC of its id). */
+  readonly key?: Uint8Array
 }
 
 export interface NoteRow {

@@ -60,8 +60,9 @@ export class OutboxPusher {
       const acked = await this.api.push(batch.map(({ clientSeq, key, data }) => ({ clientSeq, key, data })))
       if (Either.isLeft(acked)) {
         if (acked.left.tag !== "PayloadTooLarge") return acked.left
-        // Find the one change that is too large: one at a time from here on.
-        if (batch.length > 1) maxChanges = 1
+        // Smaller requests until they fit (the server's limit is its own); a change alone and
+        // still too large is the one to hold back.
+        if (batch.length > 1) maxChanges = Math.ceil(batch.length / 2)
         else this.heldBack.set(batch[0]!.clientSeq, { docId: batch[0]!.docId, bytes: batch[0]!.data.length })
         continue
       }

@@ -37,7 +37,7 @@ export const applyPage = async (store: DocStore, key: CryptoKey, changes: Readon
     if ("unreadable" in result) {
       unreadable.push({ seq: change.seq, key: keyText(change.key), data: change.data, reason: result.unreadable, at: now })
     } else {
-      for (const entry of result.entries) entries.push({ ...entry, seq: change.seq })
+      for (const entry of result.entries) entries.push({ ...entry, seq: change.seq, key: change.key })
     }
   })
   const facts = changes.map((change, i) => {
