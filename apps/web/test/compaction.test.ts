@@ -1,6 +1,6 @@
 /** Per-document compaction from the device's side: what it compacts, what it never may, and what others then see. */
 import { describe, expect, it } from "vitest"
-import { keyText } from "../src/data/DocStore.js"
+import { keyText } from "../src/data/RemoteImport.js"
 import { createDevice, joinDevice, notesOf, reopenDevice } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
 import { pushRaw, storedChanges, workspaceInfo } from "./support/RawApi.js"

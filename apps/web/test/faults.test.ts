@@ -5,7 +5,8 @@
  * status says so with a typed error, and recovers when the cause goes.
  */
 import { describe, expect, it } from "vitest"
-import { DocStore, type ImportFailure, type RemoteEntry } from "../src/data/DocStore.js"
+import { DocStore } from "../src/data/DocStore.js"
+import type { ImportFailure, RemoteEntry } from "../src/data/RemoteImport.js"
 import { readMeta } from "../src/data/Meta.js"
 import { NoteRepository } from "../src/data/NoteRepository.js"
 import type { QuireDb } from "../src/data/QuireDb.js"

@@ -12,10 +12,11 @@
 import { migrateNote, latestVersion } from "@quire/migrations"
 import { readNote, schemaVersionOf, workspaceDocId } from "@quire/schema"
 import { encodeEnvelope, makeDocKeys, sealBlob, type EnvelopeEntry } from "@quire/shared"
-import { Effect, Either, Encoding } from "effect"
+import { Effect, Either } from "effect"
 import { LoroDoc } from "loro-crdt"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
 import { FoldRaced, openEntryOf, prepareWrite, writePrepared } from "./OutboxFold.js"
+import { importAll, type ImportFailure, type RemoteEntry } from "./RemoteImport.js"
 import type { DocRow, QuireDb } from "./QuireDb.js"
 
 interface Entry {
@@ -41,21 +42,6 @@ const readOnlyReasonOf = (doc: LoroDoc): string | undefined => {
 
 /** Documents kept in memory per context; the least recently used beyond this are dropped. */
 const cacheLimit = 300
-
-/** A pulled change's document entry, with the seq of the change that carried it. */
-export interface RemoteEntry extends EnvelopeEntry {
-  readonly seq?: number
-  /** The compaction key the change came with. */
-  readonly key?: Uint8Array
-}
-
-/** A pulled change Loro refused to import: kept aside by the caller, never dropped. */
-export interface ImportFailure {
-  readonly seq: number | undefined
-  readonly docId: string
-  readonly bytes: Uint8Array
-  readonly reason: string
-}
 
 /** Loads a stored row into a document: the snapshot, then the updates still waiting on dependencies. */
 const importRow = (doc: LoroDoc, row: DocRow) => {
@@ -380,27 +366,3 @@ export class DocStore {
 }
 
 export type NoteVersion = Awaited<ReturnType<DocStore["history"]>>[number]
-
-/**
- * Imports a document's pulled entries in one batch; if Loro refuses the batch, one by one, so
- * only the entries it cannot read are set aside and the rest still arrive.
- */
-const importAll = (doc: LoroDoc, docId: string, received: ReadonlyArray<RemoteEntry>): Array<ImportFailure> => {
-  try {
-    doc.importBatch(received.map((r) => r.bytes))
-    return []
-  } catch {
-    const failures: Array<ImportFailure> = []
-    for (const { seq, bytes } of received) {
-      try {
-        doc.import(bytes)
-      } catch (error) {
-        failures.push({ seq, docId, bytes, reason: `Loro could not import it: ${error instanceof Error ? error.message : String(error)}` })
-      }
-    }
-    return failures
-  }
-}
-
-/** A compaction key as stored on the device (base64url), the way the server names it too. */
-export const keyText = (key: Uint8Array) => Encoding.encodeBase64Url(key)

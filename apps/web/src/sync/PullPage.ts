@@ -6,7 +6,8 @@
  */
 import { decodeEnvelope, openBlob, type ChangeKind, type EnvelopeEntry } from "@quire/shared"
 import { Effect, Either } from "effect"
-import { keyText, type DocStore, type RemoteEntry } from "../data/DocStore.js"
+import type { DocStore } from "../data/DocStore.js"
+import { keyText, type RemoteEntry } from "../data/RemoteImport.js"
 import { recordPulled } from "../data/DocLog.js"
 import { writeMeta } from "../data/Meta.js"
 import type { QuarantineRow } from "../data/QuireDb.js"
