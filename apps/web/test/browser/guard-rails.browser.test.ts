@@ -148,6 +148,37 @@ describe.skipIf(!chromiumPath)("guard rails in Chromium", () => {
     expect(quarantined).toBe(1)
   })
 
+  it("serves the app under a strict CSP that stops injected scripts, and the API docs in an opaque origin that cannot read the notes", async () => {
+    const { page } = await device()
+    const response = await page.goto("/welcome")
+    expect(response?.headers()["content-security-policy"]).toMatch(/script-src 'self'/)
+    expect(response?.headers()["content-security-policy"]).toMatch(/frame-ancestors 'none'/)
+    expect(response?.headers()["x-content-type-options"]).toBe("nosniff")
+    expect(response?.headers()["referrer-policy"]).toBe("no-referrer")
+    const injected = await page.evaluate(async () => {
+      const blocked = new Promise<string>((resolve) => document.addEventListener("securitypolicyviolation", (event) => resolve(event.violatedDirective)))
+      const script = document.createElement("script")
+      script.textContent = "window.__injected = true"
+      document.body.append(script)
+      return { directive: await blocked, ran: (window as { __injected?: boolean }).__injected === true }
+    })
+    expect(injected).toEqual({ directive: expect.stringMatching(/^script-src/), ran: false })
+
+    const docs = await device()
+    const docsResponse = await docs.page.goto("/api/v1/docs")
+    expect(docsResponse?.headers()["content-security-policy"]).toMatch(/^sandbox allow-scripts/)
+    expect(await docs.page.evaluate(() => window.origin)).toBe("null")
+    const storage = await docs.page.evaluate(() => {
+      try {
+        indexedDB.open("quire-device")
+        return "opened"
+      } catch (error) {
+        return (error as Error).name
+      }
+    })
+    expect(storage).toBe("SecurityError")
+  })
+
   it("shows an image from another site as a link, never loading it", async () => {
     const { page } = await device()
     await createWorkspaceIn(page)
