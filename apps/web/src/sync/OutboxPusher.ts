@@ -53,9 +53,11 @@ export class OutboxPusher {
     let maxChanges = this.limits.batchMaxChanges
     // What was there when the push began; edits made while it runs wait for the next push, so
     // a burst of typing costs one push per interval rather than one per answer.
-    const upTo = (await this.db.outbox.orderBy("clientSeq").lastKey()) ?? 0
+    const upTo = (await this.db.outbox.orderBy("clientSeq").lastKey()) as number | undefined
+    // Nothing to push: no write transaction, so a round that only pulls starts pulling at once.
+    if (upTo === undefined) return undefined
     for (;;) {
-      const batch = await this.takeBatch(maxChanges, upTo as number)
+      const batch = await this.takeBatch(maxChanges, upTo)
       if (batch.length === 0) return undefined
       const acked = await this.api.push(batch.map(({ clientSeq, key, data }) => ({ clientSeq, key, data })))
       if (Either.isLeft(acked)) {
