@@ -14,6 +14,7 @@ const quota = 4 * 1024 * 1024
  * streaming a file does. With `cutAfter`, the connection is torn down after that many pieces.
  */
 const upload = (url: string, file: Uint8Array, options: { readonly pieceBytes: number; readonly cutAfter?: number }) =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the server's JSON, as it came: each test asserts the fields it reads
   new Promise<{ status: number; body: any } | "cut">((resolve, reject) => {
     const req = httpRequest(`${url}/api/v1/workspaces/restore`, {
       method: "POST",

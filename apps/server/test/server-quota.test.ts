@@ -11,6 +11,7 @@ describe.each(testDatabases())("the server quota on $name", (database) => {
   const server = serverPerSuite(database, { SERVER_QUOTA_BYTES: "1000" })
 
   const workspaceCount = async () => Number((await server.sql<{ n: string }>("SELECT count(*) AS n FROM workspaces"))[0]!.n)
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the server's JSON, as it came: each test asserts the fields it reads
   const expectServerFull = (reply: { status: number; body: any }, what: string) => {
     expect(reply.status, what).toBe(413)
     expect(reply.body._tag, what).toBe("ServerFull")

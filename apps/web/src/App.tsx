@@ -2,8 +2,9 @@
 import { RouterProvider } from "@tanstack/react-router"
 import { useLiveQuery } from "dexie-react-hooks"
 import { useEffect, useState } from "react"
-import { RegistryProvider } from "./app/Registry.js"
-import { repositoryLoader, SessionProvider, type Session } from "./app/Session.js"
+import { RegistryProvider } from "./app/RegistryProvider.js"
+import { repositoryLoader, type Session } from "./app/Session.js"
+import { SessionProvider } from "./app/SessionProvider.js"
 import { DeviceRegistry } from "./data/DeviceRegistry.js"
 import { readMeta, type WorkspaceCredentials } from "./data/Meta.js"
 import type { QuireDb } from "./data/QuireDb.js"
@@ -47,7 +48,7 @@ export function App() {
     const started = openSession(open.db, open.credentials)
     setSession(started)
     return () => started.sync.close()
-  }, [key]) // eslint-disable-line react-hooks/exhaustive-deps
+  }, [key]) // eslint-disable-line react-hooks/exhaustive-deps -- not `open`: it is a new object at every meta write
 
   if (open === undefined || (open && session?.credentials.workspaceId !== open.credentials.workspaceId)) return null
   return (

@@ -44,7 +44,7 @@ const crashPoint = (faults: Faults, point: string) => {
 /** The real API with a possible crash before each call is sent and after its answer arrived. */
 const crashingApi = (api: SyncApi, faults: Faults): SyncApi => {
   const around =
-    <A extends Array<any>, R>(name: string, call: (...args: A) => Promise<R>) =>
+    <A extends Array<unknown>, R>(name: string, call: (...args: A) => Promise<R>) =>
     async (...args: A) => {
       crashPoint(faults, `${name}: before sending`)
       const result = await call(...args)

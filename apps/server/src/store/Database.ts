@@ -96,6 +96,7 @@ const makeTransaction =
             run(
               tx,
               (error) => {
+                // eslint-disable-next-line @typescript-eslint/only-throw-error -- a sentinel the catch below unwraps: it never leaves this function, so it needs no stack
                 throw new Abort(error)
               },
               signal

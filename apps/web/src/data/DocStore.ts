@@ -11,7 +11,7 @@
  */
 import { migrateNote, latestVersion } from "@quire/migrations"
 import { readNote, schemaVersionOf, workspaceDocId } from "@quire/schema"
-import { encodeEnvelope, makeDocKeys, sealBlob, type EnvelopeEntry } from "@quire/shared"
+import { makeDocKeys, type EnvelopeEntry } from "@quire/shared"
 import { Effect, Either } from "effect"
 import { LoroDoc } from "loro-crdt"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"

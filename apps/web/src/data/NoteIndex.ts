@@ -32,3 +32,6 @@ export const matchesQuery = (text: string, query: string): boolean =>
     .split(/\s+/)
     .filter((word) => word !== "")
     .every((word) => text.includes(word))
+
+/** The lists' order: pinned first, then most recently updated. */
+export const sortNotes = (rows: ReadonlyArray<NoteRow>) => [...rows].sort((a, b) => b.pinned - a.pinned || b.updatedAt - a.updatedAt)

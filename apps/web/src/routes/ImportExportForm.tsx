@@ -26,10 +26,7 @@ export function ImportExportForm({ label }: { label: string }) {
     setSealed(isSealed === true)
   }
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    if (!file) return
-    setError(null)
+  const importFile = async (file: File) => {
     const { readExport, importEntries } = await import("../backup/WorkspaceExport.js")
     const bytes = new Uint8Array(await file.arrayBuffer())
     const entries = await Effect.runPromise(Effect.either(readExport(bytes, sealed ? passphrase : undefined)))
@@ -49,12 +46,20 @@ export function ImportExportForm({ label }: { label: string }) {
     await navigate({ to: "/" })
   }
 
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    if (!file) return
+    setError(null)
+    // importFile shows the expected failures; this shows the rest (the file unreadable, storage full mid-import).
+    importFile(file).catch((thrown: unknown) => setError(`The import stopped: ${thrown instanceof Error ? thrown.message : String(thrown)}`))
+  }
+
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-label="Import an export">
+    <form className="card" onSubmit={submit} aria-label="Import an export">
       <h2>Import an export</h2>
       <p className="muted">A file exported from Quire becomes a new workspace on this device.</p>
       <label htmlFor="import-file">Export file</label>
-      <input id="import-file" type="file" onChange={(event) => void choose(event.target.files?.[0] ?? null)} />
+      <input id="import-file" type="file" onChange={(event) => void choose(event.target.files?.[0] ?? null).catch(() => setError("This file could not be read."))} />
       {sealed && (
         <>
           <label htmlFor="import-passphrase">Passphrase</label>

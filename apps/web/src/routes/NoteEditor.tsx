@@ -15,11 +15,25 @@ import { useLatestSave } from "./useLatestSave.js"
 
 const parseTags = (text: string) => text.split(",").map((tag) => tag.trim()).filter(Boolean)
 
-function HistoryPanel({ noteId, repository, onRestored }: { noteId: string; repository: NoteRepository; onRestored: () => void }) {
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+function HistoryPanel({
+  noteId,
+  repository,
+  onRestored,
+  onError
+}: {
+  noteId: string
+  repository: NoteRepository
+  onRestored: () => void
+  onError: (error: unknown) => void
+}) {
   const [versions, setVersions] = useState<Array<NoteVersion> | null>(null)
+  const [failure, setFailure] = useState<string | null>(null)
   useEffect(() => {
-    void repository.history(noteId).then(setVersions)
+    repository.history(noteId).then(setVersions, (error: unknown) => setFailure(messageOf(error)))
   }, [noteId, repository])
+  if (failure) return <p role="alert">Could not read the history: {failure}</p>
   if (!versions) return <p className="muted">Reading the history…</p>
   return (
     <section className="card" aria-label="Version history">
@@ -37,7 +51,7 @@ function HistoryPanel({ noteId, repository, onRestored }: { noteId: string; repo
               <button
                 type="button"
                 aria-label={`Restore the version from ${version.timestamp ? new Date(version.timestamp * 1000).toLocaleString() : "earlier"}`}
-                onClick={() => void repository.restoreVersion(noteId, version.note).then(onRestored)}
+                onClick={() => void repository.restoreVersion(noteId, version.note).then(onRestored, onError)}
               >
                 Restore
               </button>
@@ -65,27 +79,32 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
   const storedVersion = useLiveQuery(async () => (await db.docs.get(noteId))?.version.join(",") ?? "none", [db, noteId])
   const bodyRef = useRef<HTMLTextAreaElement>(null)
 
+  const report = useCallback((error: unknown) => setProblem(`Could not save: ${messageOf(error)}`), [])
+  const reportRead = useCallback((error: unknown) => setProblem(`Could not read the note: ${messageOf(error)}`), [])
+
   useEffect(() => {
-    void loadRepository().then(setRepository)
-  }, [loadRepository])
+    loadRepository().then(setRepository, reportRead)
+  }, [loadRepository, reportRead])
 
-  const reload = useCallback(async () => {
+  // Never rejects: it runs after saves and on changes from elsewhere, where nobody awaits it.
+  const reload = useCallback(() => {
     if (!repository) return
-    setNote((await repository.read(noteId)) ?? null)
-  }, [repository, noteId])
-
-  const report = useCallback((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)), [])
+    repository.read(noteId).then((read) => setNote(read ?? null), reportRead)
+  }, [repository, noteId, reportRead])
   const titleSave = useLatestSave(useCallback((value: string) => repository!.setTitle(noteId, value).catch(report), [repository, noteId, report]), reload)
   const bodySave = useLatestSave(useCallback((value: string) => repository!.setBody(noteId, value).catch(report), [repository, noteId, report]), reload)
 
+  const { isBusy: titleBusy } = titleSave
+  const { isBusy: bodyBusy } = bodySave
+
   // Whatever another tab or device saved appears here, except in a field with an edit still being saved.
   useEffect(() => {
-    void reload()
+    reload()
   }, [reload, storedVersion])
   useEffect(() => {
     if (!note) return
-    if (!titleSave.isBusy()) setTitle(note.title)
-    if (!bodySave.isBusy()) {
+    if (!titleBusy()) setTitle(note.title)
+    if (!bodyBusy()) {
       const field = bodyRef.current
       const [start, end] = field ? [field.selectionStart, field.selectionEnd] : [0, 0]
       setBody(note.body)
@@ -93,9 +112,15 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
     }
     setTags((current) => (parseTags(current).join(",") === note.tags.join(",") ? current : note.tags.join(", ")))
     setShownTags(note.tags)
-  }, [note]) // eslint-disable-line react-hooks/exhaustive-deps
+  }, [note, titleBusy, bodyBusy])
 
-  if (note === undefined || !repository) return <p className="muted">Opening the note…</p>
+  if (note === undefined || !repository) {
+    return problem ? (
+      <p role="alert">{problem}</p>
+    ) : (
+      <p className="muted">Opening the note…</p>
+    )
+  }
   if (note === null || note.deleted) {
     return (
       <section>
@@ -146,7 +171,7 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
       {note.trashed && <div className="banner">This note is in the trash.</div>}
       {problem && (
         <div className="banner error" role="alert">
-          Could not save: {problem}
+          {problem}
         </div>
       )}
       <label htmlFor="note-title">Title</label>
@@ -190,7 +215,7 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
       <p className="muted" role="status" aria-label="Save state">
         {titleSave.saving || bodySave.saving ? "Saving…" : `Saved on this device · edited ${timeAgo(note.updatedAt)}`}
       </p>
-      {showHistory && <HistoryPanel noteId={noteId} repository={repository} onRestored={() => void reload()} />}
+      {showHistory && <HistoryPanel noteId={noteId} repository={repository} onRestored={reload} onError={report} />}
     </section>
   )
 }

@@ -3,12 +3,9 @@ import { Link, useNavigate } from "@tanstack/react-router"
 import { useLiveQuery } from "dexie-react-hooks"
 import { useDeferredValue, useMemo, useState } from "react"
 import { useSession } from "../app/Session.js"
-import { matchesQuery } from "../data/NoteIndex.js"
+import { matchesQuery, sortNotes } from "../data/NoteIndex.js"
 import type { NoteRow } from "../data/QuireDb.js"
 import { timeAgo } from "../ui/time.js"
-
-export const sortNotes = (rows: ReadonlyArray<NoteRow>) =>
-  [...rows].sort((a, b) => b.pinned - a.pinned || b.updatedAt - a.updatedAt)
 
 export function NoteList({ rows, empty }: { rows: ReadonlyArray<NoteRow>; empty: string }) {
   if (rows.length === 0) return <p className="muted">{empty}</p>
@@ -45,6 +42,7 @@ export function NotesPage() {
   const [query, setQuery] = useState("")
   const deferredQuery = useDeferredValue(query)
   const [creating, setCreating] = useState(false)
+  const [problem, setProblem] = useState<string | null>(null)
   const rows = useLiveQuery(() => db.notes.where("trashed").equals(0).toArray(), [db])
   // The full text is read only while searching, so the plain list stays light.
   const texts = useLiveQuery(() => (deferredQuery.trim() ? db.noteText.toArray() : []), [db, deferredQuery.trim() !== ""])
@@ -57,9 +55,12 @@ export function NotesPage() {
 
   const createNote = async () => {
     setCreating(true)
+    setProblem(null)
     try {
       const id = await (await repository()).create({})
       await navigate({ to: "/notes/$noteId", params: { noteId: id } })
+    } catch (error) {
+      setProblem(`Could not create a note: ${error instanceof Error ? error.message : String(error)}`)
     } finally {
       setCreating(false)
     }
@@ -82,6 +83,11 @@ export function NotesPage() {
           New note
         </button>
       </div>
+      {problem && (
+        <div className="banner error" role="alert">
+          {problem}
+        </div>
+      )}
       {visible === undefined ? (
         <p className="muted">Loading…</p>
       ) : (

@@ -2,17 +2,21 @@
 import { useLiveQuery } from "dexie-react-hooks"
 import { useState } from "react"
 import { useSession } from "../app/Session.js"
-import { sortNotes } from "./NotesPage.js"
+import { sortNotes } from "../data/NoteIndex.js"
 
 export function TrashPage() {
   const { db, repository } = useSession()
   const rows = useLiveQuery(() => db.notes.where("trashed").equals(1).toArray(), [db])
   const [busy, setBusy] = useState(false)
+  const [problem, setProblem] = useState<string | null>(null)
 
   const act = async (work: () => Promise<void>) => {
     setBusy(true)
+    setProblem(null)
     try {
       await work()
+    } catch (error) {
+      setProblem(`That did not work: ${error instanceof Error ? error.message : String(error)}`)
     } finally {
       setBusy(false)
     }
@@ -35,6 +39,11 @@ export function TrashPage() {
           Empty trash
         </button>
       </div>
+      {problem && (
+        <div className="banner error" role="alert">
+          {problem}
+        </div>
+      )}
       {rows === undefined ? null : rows.length === 0 ? (
         <p className="muted">The trash is empty.</p>
       ) : (

@@ -3,7 +3,7 @@ import { useNavigate } from "@tanstack/react-router"
 import { Either } from "effect"
 import { useState, type FormEvent } from "react"
 import { useRegistry } from "../app/Registry.js"
-import { hadWorkspaceBefore } from "../app/StorageGuard.js"
+import { hadWorkspaceBefore } from "../app/WorkspaceCookie.js"
 import { createWorkspace, joinWorkspace, restoreWorkspace } from "../sync/Workspace.js"
 import { QrScanButton } from "../ui/QrScanButton.js"
 import { ImportExportForm } from "./ImportExportForm.js"
@@ -27,7 +27,8 @@ export function WelcomePage() {
   const run = async (work: () => Promise<Either.Either<unknown, { message: string }>>) => {
     setBusy(true)
     setError(null)
-    const result = await work()
+    // Typed failures come back as Left; anything thrown (storage, a chunk that will not load) is shown too.
+    const result = await work().catch((thrown: unknown) => Either.left({ message: thrown instanceof Error ? thrown.message : String(thrown) }))
     setBusy(false)
     if (Either.isLeft(result)) setError(result.left.message)
     else await navigate({ to: "/" })

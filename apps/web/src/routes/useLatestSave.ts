@@ -38,5 +38,7 @@ export const useLatestSave = <T,>(save: (value: T) => Promise<void>, onSettled: 
     addEventListener("beforeunload", holdOn)
     return () => removeEventListener("beforeunload", holdOn)
   }, [saving])
-  return { schedule, saving, isBusy: () => running.current || next.current !== null }
+  // Reads only refs, so it never changes: effects can depend on it without running on every render.
+  const isBusy = useCallback(() => running.current || next.current !== null, [])
+  return { schedule, saving, isBusy }
 }

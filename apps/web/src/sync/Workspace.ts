@@ -5,7 +5,7 @@
  */
 import { exportWorkspaceKey, generateWorkspaceKey, importWorkspaceKey } from "@quire/shared"
 import { Effect, Either } from "effect"
-import { readMeta, writeMeta, type WorkspaceCredentials } from "../data/Meta.js"
+import { writeMeta, type WorkspaceCredentials } from "../data/Meta.js"
 import type { DeviceRegistry } from "../data/DeviceRegistry.js"
 import type { QuireDb } from "../data/QuireDb.js"
 import { uploadRestore } from "./BackupTransfer.js"

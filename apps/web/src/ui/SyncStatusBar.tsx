@@ -4,7 +4,7 @@ import { useSession, useSyncStatus } from "../app/Session.js"
 import type { SyncStatus } from "../sync/SyncStatus.js"
 import { timeAgo } from "./time.js"
 
-export const describeStatus = (status: SyncStatus): string => {
+const describeStatus = (status: SyncStatus): string => {
   const held = status.tooLarge.length
   switch (status.state) {
     case "idle":

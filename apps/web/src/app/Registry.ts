@@ -1,12 +1,9 @@
 /** The device's workspaces (one database each), available to every screen, signed in or not. */
-import { createContext, useContext, type ReactNode } from "react"
+import { createContext, useContext } from "react"
 import type { DeviceRegistry } from "../data/DeviceRegistry.js"
 
-const RegistryContext = createContext<DeviceRegistry | null>(null)
-
-export const RegistryProvider = ({ registry, children }: { registry: DeviceRegistry; children: ReactNode }) => (
-  <RegistryContext.Provider value={registry}>{children}</RegistryContext.Provider>
-)
+/** Provided by RegistryProvider (its own module, so both files keep fast refresh). */
+export const RegistryContext = createContext<DeviceRegistry | null>(null)
 
 export const useRegistry = (): DeviceRegistry => {
   const registry = useContext(RegistryContext)

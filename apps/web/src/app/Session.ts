@@ -2,7 +2,7 @@
  * What every screen of a signed-in device needs: the database, the workspace credentials,
  * sync, and the note repository (loaded on first use, with Loro, so lists never wait for it).
  */
-import { createContext, useContext, useSyncExternalStore, type ReactNode } from "react"
+import { createContext, useContext, useSyncExternalStore } from "react"
 import type { WorkspaceCredentials } from "../data/Meta.js"
 import type { NoteRepository } from "../data/NoteRepository.js"
 import type { QuireDb } from "../data/QuireDb.js"
@@ -16,11 +16,8 @@ export interface Session {
   readonly repository: () => Promise<NoteRepository>
 }
 
-const SessionContext = createContext<Session | null>(null)
-
-export const SessionProvider = ({ session, children }: { session: Session | null; children: ReactNode }) => (
-  <SessionContext.Provider value={session}>{children}</SessionContext.Provider>
-)
+/** Provided by SessionProvider (its own module, so both files keep fast refresh). */
+export const SessionContext = createContext<Session | null>(null)
 
 /** The session, for screens that exist only inside a workspace. */
 export const useSession = (): Session => {
