@@ -73,7 +73,10 @@ describe.each(testDatabases())("backup and restore on $name", (database) => {
       { clientSeq: 3, text: random(), doc: "a" }
     ])
     for (const name of ["x", "y", "z"]) {
-      await request(server.url, "PUT", `/workspaces/${ws.workspaceId}/blobs/${keyOf(name)}`, { token: ws.masterToken, ...octets(new Uint8Array(randomBytes(3000))) })
+      await request(server.url, "PUT", `/workspaces/${ws.workspaceId}/blobs/${keyOf(name)}`, {
+        token: ws.masterToken,
+        ...octets(new Uint8Array(randomBytes(3000)))
+      })
     }
     return ws
   }
@@ -104,10 +107,17 @@ describe.each(testDatabases())("backup and restore on $name", (database) => {
     expect(restored.body.workspaceId).not.toBe(ws.workspaceId)
     const copy = await pullAll(server.url, restored.body.workspaceId, restored.body.masterToken)
     expect(copy.changes).toEqual(original.changes)
-    const [before, after] = [await info(server.url, ws.workspaceId, ws.masterToken), await info(server.url, restored.body.workspaceId, restored.body.masterToken)]
+    const [before, after] = [
+      await info(server.url, ws.workspaceId, ws.masterToken),
+      await info(server.url, restored.body.workspaceId, restored.body.masterToken)
+    ]
     expect({ ...after, workspaceId: "", createdAt: "" }).toEqual({ ...before, workspaceId: "", createdAt: "" })
-    const blob = await request(server.url, "GET", `/workspaces/${restored.body.workspaceId}/blobs/${keyOf("y")}`, { token: restored.body.masterToken })
-    expect(Buffer.from(blob.body).equals(Buffer.from(decoded.blobs.find((b) => Buffer.from(b.id).toString("base64url") === keyOf("y"))!.data))).toBe(true)
+    const blob = await request(server.url, "GET", `/workspaces/${restored.body.workspaceId}/blobs/${keyOf("y")}`, {
+      token: restored.body.masterToken
+    })
+    expect(
+      Buffer.from(blob.body).equals(Buffer.from(decoded.blobs.find((b) => Buffer.from(b.id).toString("base64url") === keyOf("y"))!.data))
+    ).toBe(true)
 
     // The copy's own backup is the same file, byte for byte.
     expect(Buffer.from(await download(restored.body)).equals(Buffer.from(backup))).toBe(true)
@@ -170,17 +180,32 @@ describe.each(testDatabases())("backup and restore on $name", (database) => {
       ["json", new TextEncoder().encode(JSON.stringify({ hello: "world" })), /not a Quire backup/],
       [
         "out of order",
-        forged({ changes: [{ ...change, seq: 2, clientSeq: 1, data: new Uint8Array([1]) }, { ...change, seq: 1, clientSeq: 2, data: new Uint8Array([2]) }] }),
+        forged({
+          changes: [
+            { ...change, seq: 2, clientSeq: 1, data: new Uint8Array([1]) },
+            { ...change, seq: 1, clientSeq: 2, data: new Uint8Array([2]) }
+          ]
+        }),
         /follows/
       ],
       [
         "a clientSeq twice",
-        forged({ changes: [{ ...change, seq: 1, clientSeq: 1, data: new Uint8Array([1]) }, { ...change, seq: 3, clientSeq: 1, data: new Uint8Array([2]) }] }),
+        forged({
+          changes: [
+            { ...change, seq: 1, clientSeq: 1, data: new Uint8Array([1]) },
+            { ...change, seq: 3, clientSeq: 1, data: new Uint8Array([2]) }
+          ]
+        }),
         /twice/
       ],
       [
         "a blob twice",
-        forged({ blobs: [{ id: new Uint8Array(16), data: new Uint8Array([1]) }, { id: new Uint8Array(16), data: new Uint8Array([1]) }] }),
+        forged({
+          blobs: [
+            { id: new Uint8Array(16), data: new Uint8Array([1]) },
+            { id: new Uint8Array(16), data: new Uint8Array([1]) }
+          ]
+        }),
         /twice/
       ]
     ]
@@ -199,7 +224,14 @@ describe.each(testDatabases())("backup and restore on $name", (database) => {
     const deviceId = randomUUID()
     const file = encodeBackup({
       headSeq: 5,
-      changes: [1, 2, 3, 4, 5].map((seq) => ({ seq, deviceId, clientSeq: seq, kind: "update" as const, key: new Uint8Array(16), data: chunk })),
+      changes: [1, 2, 3, 4, 5].map((seq) => ({
+        seq,
+        deviceId,
+        clientSeq: seq,
+        kind: "update" as const,
+        key: new Uint8Array(16),
+        data: chunk
+      })),
       blobs: []
     })
     const before = await workspaceCount()
@@ -213,7 +245,10 @@ describe.each(testDatabases())("backup and restore on $name", (database) => {
     const device = await pairDevice(server.url, ws.workspaceId, ws.masterToken)
     const refused = await request(server.url, "GET", `/workspaces/${ws.workspaceId}/backup`, { token: device.deviceToken })
     expect(refused.status).toBe(403)
-    const restored = await request(server.url, "POST", "/workspaces/restore", { body: "not a backup", headers: { "content-type": "application/json" } })
+    const restored = await request(server.url, "POST", "/workspaces/restore", {
+      body: "not a backup",
+      headers: { "content-type": "application/json" }
+    })
     expect(restored.status).toBe(400)
     expect(restored.body._tag).toBe("InvalidBackup")
   })

@@ -82,7 +82,9 @@ describe.each(testDatabases())("bad input on $name", (database) => {
     expect(badQuery.status).toBe(400)
     const bigLimit = await request(server.url, "GET", `/workspaces/${ws.workspaceId}/changes?limit=5000`, { token: ws.masterToken })
     expect(bigLimit.status).toBe(400)
-    const longWait = await request(server.url, "GET", `/workspaces/${ws.workspaceId}/changes/wait?after=0&timeout=600`, { token: ws.masterToken })
+    const longWait = await request(server.url, "GET", `/workspaces/${ws.workspaceId}/changes/wait?after=0&timeout=600`, {
+      token: ws.masterToken
+    })
     expect(longWait.status).toBe(400)
     const unknown = await request(server.url, "GET", "/nothing/here")
     expect(unknown.status).toBe(404)

@@ -67,11 +67,16 @@ describe.each(testDatabases())("blobs on $name", (database) => {
     const reply = await request(server.url, "POST", `/workspaces/${ws.workspaceId}/blobs/missing`, { token: ws.masterToken, json: { ids } })
     expect(reply.status).toBe(200)
     expect(reply.body).toEqual({ missing: [keyOf("lack-1"), keyOf("lack-2")] })
-    expect((await request(server.url, "POST", `/workspaces/${ws.workspaceId}/blobs/missing`, { token: ws.masterToken, json: { ids: [] } })).body).toEqual({
+    expect(
+      (await request(server.url, "POST", `/workspaces/${ws.workspaceId}/blobs/missing`, { token: ws.masterToken, json: { ids: [] } })).body
+    ).toEqual({
       missing: []
     })
     const tooMany = Array.from({ length: Limits.maxMissingQuery + 1 }, (_, i) => keyOf(`id ${i}`))
-    const refused = await request(server.url, "POST", `/workspaces/${ws.workspaceId}/blobs/missing`, { token: ws.masterToken, json: { ids: tooMany } })
+    const refused = await request(server.url, "POST", `/workspaces/${ws.workspaceId}/blobs/missing`, {
+      token: ws.masterToken,
+      json: { ids: tooMany }
+    })
     expect(refused.status).toBe(400)
   })
 
@@ -92,7 +97,8 @@ describe.each(testDatabases())("blobs on $name", (database) => {
 
   it("counts blobs in the quota with changes: 413 QuotaExceeded past it, for blobs and pushes alike", async () => {
     const ws = await createWorkspace(server.url)
-    for (const name of ["one", "two", "three"]) expect((await put(ws.workspaceId, ws.masterToken, keyOf(name), new Uint8Array(2 * 1024 * 1024 - 10))).status).toBe(201)
+    for (const name of ["one", "two", "three"])
+      expect((await put(ws.workspaceId, ws.masterToken, keyOf(name), new Uint8Array(2 * 1024 * 1024 - 10))).status).toBe(201)
     const over = await put(ws.workspaceId, ws.masterToken, keyOf("four"), new Uint8Array(100))
     expect(over.status).toBe(413)
     expect(over.body).toMatchObject({ _tag: "QuotaExceeded", quotaBytes: quota })

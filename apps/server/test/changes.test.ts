@@ -72,7 +72,10 @@ describe.each(testDatabases())("the change log on $name", (database) => {
     })
     const pulled = await pull(ws, "after=0")
     expect(pulled.body.changes.map((c: { data: string }) => unb64(c.data))).toEqual(["original", "new"])
-    expect(await info(server.url, ws.workspaceId, ws.masterToken)).toMatchObject({ changeCount: 2, bytesUsed: "original".length + "new".length })
+    expect(await info(server.url, ws.workspaceId, ws.masterToken)).toMatchObject({
+      changeCount: 2,
+      bytesUsed: "original".length + "new".length
+    })
   })
 
   it("refuses a whole push with 409 ClientSeqReused when a clientSeq comes back with other bytes, and stores none of it", async () => {
@@ -80,7 +83,10 @@ describe.each(testDatabases())("the change log on $name", (database) => {
     await push(server.url, ws.workspaceId, ws.masterToken, [{ clientSeq: 1, text: "original" }])
     const before = await info(server.url, ws.workspaceId, ws.masterToken)
     const cases = [
-      [{ clientSeq: 2, text: "new, would be fine alone" }, { clientSeq: 1, text: "other bytes" }],
+      [
+        { clientSeq: 2, text: "new, would be fine alone" },
+        { clientSeq: 1, text: "other bytes" }
+      ],
       [{ clientSeq: 1, text: "original", doc: "another document" }],
       [
         { clientSeq: 3, text: "same clientSeq twice" },
@@ -198,7 +204,9 @@ describe.each(testDatabases())("the change log on $name", (database) => {
   it("answers a long-poll at once when the head is already past after, and at the timeout otherwise", async () => {
     const ws = await createWorkspace(server.url)
     await push(server.url, ws.workspaceId, ws.masterToken, [{ clientSeq: 1, text: "x" }])
-    const ready = await request(server.url, "GET", `/workspaces/${ws.workspaceId}/changes/wait?after=0&timeout=30`, { token: ws.masterToken })
+    const ready = await request(server.url, "GET", `/workspaces/${ws.workspaceId}/changes/wait?after=0&timeout=30`, {
+      token: ws.masterToken
+    })
     expect(ready.body).toEqual({ headSeq: 1 })
     const started = Date.now()
     const idle = await request(server.url, "GET", `/workspaces/${ws.workspaceId}/changes/wait?after=1&timeout=1`, { token: ws.masterToken })

@@ -12,9 +12,10 @@ describe.each(testDatabases())("compaction by key on $name", (database) => {
       "SELECT count(*) AS count, coalesce(sum(octet_length(data)), 0) AS bytes FROM changes WHERE workspace_id = $1",
       [ws.workspaceId]
     )
-    const [blobs] = await server.sql<{ bytes: string }>("SELECT coalesce(sum(octet_length(data)), 0) AS bytes FROM blobs WHERE workspace_id = $1", [
-      ws.workspaceId
-    ])
+    const [blobs] = await server.sql<{ bytes: string }>(
+      "SELECT coalesce(sum(octet_length(data)), 0) AS bytes FROM blobs WHERE workspace_id = $1",
+      [ws.workspaceId]
+    )
     const kept = await info(server.url, ws.workspaceId, ws.masterToken)
     return {
       kept: { changeCount: kept.changeCount, bytesUsed: kept.bytesUsed },
@@ -74,7 +75,12 @@ describe.each(testDatabases())("compaction by key on $name", (database) => {
     const ws = await createWorkspace(server.url)
     await seedThreeDocuments(ws)
     const before = await info(server.url, ws.workspaceId, ws.masterToken)
-    const reply = await compact(server.url, ws.workspaceId, ws.masterToken, { doc: "a", covers: 7, clientSeq: 100, text: "from the future" })
+    const reply = await compact(server.url, ws.workspaceId, ws.masterToken, {
+      doc: "a",
+      covers: 7,
+      clientSeq: 100,
+      text: "from the future"
+    })
     expect(reply.status).toBe(409)
     expect(reply.body._tag).toBe("CompactionConflict")
     expect(reply.body.message).toMatch(/head 6/)
@@ -133,10 +139,20 @@ describe.each(testDatabases())("compaction by key on $name", (database) => {
     ])
     const full = await push(server.url, ws.workspaceId, ws.masterToken, [{ clientSeq: 4, text: "w".repeat(200) }])
     expect(full.status).toBe(413)
-    const growing = await compact(server.url, ws.workspaceId, ws.masterToken, { doc: "small", covers: 3, clientSeq: 5, text: "s".repeat(300) })
+    const growing = await compact(server.url, ws.workspaceId, ws.masterToken, {
+      doc: "small",
+      covers: 3,
+      clientSeq: 5,
+      text: "s".repeat(300)
+    })
     expect(growing.status).toBe(413)
     expect(growing.body).toMatchObject({ _tag: "QuotaExceeded", quotaBytes: 2000, bytesUsed: 1900 })
-    const shrinking = await compact(server.url, ws.workspaceId, ws.masterToken, { doc: "big", covers: 3, clientSeq: 5, text: "b".repeat(1000) })
+    const shrinking = await compact(server.url, ws.workspaceId, ws.masterToken, {
+      doc: "big",
+      covers: 3,
+      clientSeq: 5,
+      text: "b".repeat(1000)
+    })
     expect(shrinking.body).toEqual({ seq: 4, removed: 2, headSeq: 4 })
     expect((await push(server.url, ws.workspaceId, ws.masterToken, [{ clientSeq: 6, text: "w".repeat(200) }])).status).toBe(200)
     const { kept, actual } = await counters(ws)

@@ -59,7 +59,11 @@ describe.each(testDatabases())("concurrent pushes on $name", (database) => {
         push(base, b.workspaceId, b.masterToken, [{ clientSeq, text: `b${clientSeq}` }])
       ])
     )
-    const seqsOf = (index: number) => replies.filter((_, i) => i % 2 === index).map((r) => r.body.results[0].seq as number).sort((x, y) => x - y)
+    const seqsOf = (index: number) =>
+      replies
+        .filter((_, i) => i % 2 === index)
+        .map((r) => r.body.results[0].seq as number)
+        .sort((x, y) => x - y)
     expect(seqsOf(0)).toEqual(range(10))
     expect(seqsOf(1)).toEqual(range(10))
     const pulledA = await request(base, "GET", `/workspaces/${a.workspaceId}/changes`, { token: a.masterToken })
@@ -74,13 +78,23 @@ describe.each(testDatabases())("concurrent pushes on $name", (database) => {
       await pairDevice(base, ws.workspaceId, ws.masterToken, "a"),
       await pairDevice(base, ws.workspaceId, ws.masterToken, "b")
     ]
-    await push(base, ws.workspaceId, c.deviceToken, range(10).map((clientSeq) => ({ clientSeq, text: `early ${clientSeq}` })))
+    await push(
+      base,
+      ws.workspaceId,
+      c.deviceToken,
+      range(10).map((clientSeq) => ({ clientSeq, text: `early ${clientSeq}` }))
+    )
     const pushes = range(30).map((i) => push(base, ws.workspaceId, c.deviceToken, [{ clientSeq: 10 + i, text: `late ${i}` }]))
     // Each compactor covers the head it last saw, as a client covers its pull cursor.
     const compactions = [a, b].flatMap((device, d) =>
       range(5).map(async (i) => {
         const { headSeq } = (await request(base, "GET", `/workspaces/${ws.workspaceId}`, { token: device.deviceToken })).body
-        const reply = await compact(base, ws.workspaceId, device.deviceToken, { doc: "doc", covers: headSeq, clientSeq: 100 + i, text: `snapshot ${d}.${i} to ${headSeq}` })
+        const reply = await compact(base, ws.workspaceId, device.deviceToken, {
+          doc: "doc",
+          covers: headSeq,
+          clientSeq: 100 + i,
+          text: `snapshot ${d}.${i} to ${headSeq}`
+        })
         return { covers: headSeq, reply }
       })
     )
@@ -97,6 +111,8 @@ describe.each(testDatabases())("concurrent pushes on $name", (database) => {
     for (const seq of pushedSeqs) expect(present.has(seq) || snapshotsCovering(seq).length > 0, `change ${seq}`).toBe(true)
     expect(changes.every((change) => change.key === keyOf("doc"))).toBe(true)
     const [counted] = await server.sql<{ n: string }>("SELECT count(*) AS n FROM changes WHERE workspace_id = $1", [ws.workspaceId])
-    expect((await request(base, "GET", `/workspaces/${ws.workspaceId}`, { token: ws.masterToken })).body.changeCount).toBe(Number(counted!.n))
+    expect((await request(base, "GET", `/workspaces/${ws.workspaceId}`, { token: ws.masterToken })).body.changeCount).toBe(
+      Number(counted!.n)
+    )
   })
 })

@@ -31,11 +31,15 @@ describe("the HttpApi contract from a client", () => {
         path,
         payload: { changes: [{ clientSeq: 1, key, data: new Uint8Array([0, 1, 2, 255]) }] }
       })
-      const reused = yield* client.changes.push({ path, payload: { changes: [{ clientSeq: 1, key, data: new Uint8Array([1]) }] } }).pipe(Effect.flip)
+      const reused = yield* client.changes
+        .push({ path, payload: { changes: [{ clientSeq: 1, key, data: new Uint8Array([1]) }] } })
+        .pipe(Effect.flip)
       const compacted = yield* client.changes.compact({ path, payload: { key, covers: 1, clientSeq: 2, data: new Uint8Array([7]) } })
       const pulled = yield* client.changes.pull({ path, urlParams: { after: 0, maxBytes: 1024 } })
       const info = yield* client.workspaces.get({ path })
-      const stale = yield* client.changes.compact({ path, payload: { key, covers: 5, clientSeq: 3, data: new Uint8Array([9]) } }).pipe(Effect.flip)
+      const stale = yield* client.changes
+        .compact({ path, payload: { key, covers: 5, clientSeq: 3, data: new Uint8Array([9]) } })
+        .pipe(Effect.flip)
       const stored = yield* client.blobs.put({ path: { ...path, id: key }, payload: new Uint8Array([5, 6]) })
       const blob = yield* client.blobs.get({ path: { ...path, id: key } })
       const missing = yield* client.blobs.missing({ path, payload: { ids: [key, new Uint8Array(20)] } })

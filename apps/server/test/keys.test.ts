@@ -38,9 +38,15 @@ describe.each(testDatabases())("keys ready for Citus on $name", (database) => {
       ORDER BY t.relname, ic.relname
     `)
     expect(new Set(keys.map((key) => key.table))).toEqual(new Set(Object.keys(distributionColumn)))
-    for (const key of keys) expect(key.columns[0], `${key.table}.${key.name} (${key.columns.join(", ")})`).toBe(distributionColumn[key.table])
+    for (const key of keys)
+      expect(key.columns[0], `${key.table}.${key.name} (${key.columns.join(", ")})`).toBe(distributionColumn[key.table])
     // Each table has its primary key; changes also have the idempotency key.
-    expect(keys.filter((key) => key.primary).map((key) => key.table).sort()).toEqual(Object.keys(distributionColumn).sort())
+    expect(
+      keys
+        .filter((key) => key.primary)
+        .map((key) => key.table)
+        .sort()
+    ).toEqual(Object.keys(distributionColumn).sort())
     expect(keys.find((key) => key.name === "changes_idempotency_key")?.columns).toEqual(["workspace_id", "device_id", "client_seq"])
   })
 
@@ -56,6 +62,7 @@ describe.each(testDatabases())("keys ready for Citus on $name", (database) => {
       WHERE n.nspname = current_schema() AND c.contype = 'f'
     `)
     expect(foreignKeys.map((fk) => fk.table).sort()).toEqual(["blobs", "changes", "pairings", "tokens"])
-    for (const fk of foreignKeys) expect([fk.columns, fk.target, fk.targetColumns], fk.table).toEqual([["workspace_id"], "workspaces", ["id"]])
+    for (const fk of foreignKeys)
+      expect([fk.columns, fk.target, fk.targetColumns], fk.table).toEqual([["workspace_id"], "workspaces", ["id"]])
   })
 })

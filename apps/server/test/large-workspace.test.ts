@@ -15,7 +15,10 @@ const MiB = 1024 * 1024
 const changeBytes = 200 * 1024
 const changeCount = 105
 const documents = 8
-const digest = (bytes: Uint8Array | string) => createHash("sha256").update(typeof bytes === "string" ? Buffer.from(bytes, "base64") : bytes).digest("hex")
+const digest = (bytes: Uint8Array | string) =>
+  createHash("sha256")
+    .update(typeof bytes === "string" ? Buffer.from(bytes, "base64") : bytes)
+    .digest("hex")
 
 describe.each(testDatabases())("a 21 MiB workspace behind a 1 MiB body limit on $name", (database) => {
   const server = serverPerSuite(database, { MAX_BODY_BYTES: String(MiB) })
@@ -49,7 +52,10 @@ describe.each(testDatabases())("a 21 MiB workspace behind a 1 MiB body limit on 
     // Compared as records (digests stand for the data: deep-comparing 21 MiB byte by byte is slow) and as files.
     const records = async (file: Uint8Array) => {
       const backup = Either.getOrThrow(await decodeBackup(file))
-      return { ...backup, changes: backup.changes.map((change) => ({ ...change, key: Buffer.from(change.key).toString("hex"), data: digest(change.data) })) }
+      return {
+        ...backup,
+        changes: backup.changes.map((change) => ({ ...change, key: Buffer.from(change.key).toString("hex"), data: digest(change.data) }))
+      }
     }
     const copy = await records(again.body)
     expect(copy.changes.map((change) => [change.seq, change.data])).toEqual(sent.map((s) => [s.seq, s.digest]))
@@ -68,7 +74,10 @@ describe.each(testDatabases())("a 21 MiB workspace behind a 1 MiB body limit on 
       expect(reply.status).toBe(200)
       expect(reply.body.removed).toBe(sent.filter((s) => s.doc === `doc ${d}`).length)
     }
-    expect(await info(server.url, ws.workspaceId, ws.masterToken)).toMatchObject({ changeCount: documents, bytesUsed: documents * changeBytes })
+    expect(await info(server.url, ws.workspaceId, ws.masterToken)).toMatchObject({
+      changeCount: documents,
+      bytesUsed: documents * changeBytes
+    })
 
     // A device paired now pulls one snapshot per document.
     const device = await pairDevice(server.url, ws.workspaceId, ws.masterToken)

@@ -95,7 +95,9 @@ describe.each(testDatabases())("pairing and devices on $name", (database) => {
     expect(byLabel.phone.lastSeenAt).not.toBeNull()
     expect(new Date(byLabel.phone.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000)
 
-    const revoked = await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}/devices/${byLabel.phone.tokenId}`, { token: ws.masterToken })
+    const revoked = await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}/devices/${byLabel.phone.tokenId}`, {
+      token: ws.masterToken
+    })
     expect(revoked.status).toBe(204)
     const refused = await push(server.url, ws.workspaceId, device.deviceToken, [{ clientSeq: 2, text: "after revoke" }])
     expect(refused.status).toBe(401)
@@ -107,7 +109,9 @@ describe.each(testDatabases())("pairing and devices on $name", (database) => {
 
   it("refuses to revoke an unknown token or the master token", async () => {
     const ws = await createWorkspace(server.url)
-    const unknown = await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}/devices/${crypto.randomUUID()}`, { token: ws.masterToken })
+    const unknown = await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}/devices/${crypto.randomUUID()}`, {
+      token: ws.masterToken
+    })
     expect(unknown.status).toBe(404)
     expect(unknown.body._tag).toBe("DeviceNotFound")
     const listed = await request(server.url, "GET", `/workspaces/${ws.workspaceId}/devices`, { token: ws.masterToken })
@@ -122,7 +126,10 @@ describe.each(testDatabases())("pairing and devices on $name", (database) => {
     const ws = await createWorkspace(server.url)
     const device = await pairDevice(server.url, ws.workspaceId, ws.masterToken)
     await push(server.url, ws.workspaceId, ws.masterToken, [{ clientSeq: 1, text: "doomed" }])
-    await request(server.url, "PUT", `/workspaces/${ws.workspaceId}/blobs/${keyOf("doomed")}`, { token: ws.masterToken, ...octets(new Uint8Array([1])) })
+    await request(server.url, "PUT", `/workspaces/${ws.workspaceId}/blobs/${keyOf("doomed")}`, {
+      token: ws.masterToken,
+      ...octets(new Uint8Array([1]))
+    })
     await createPairing(ws.workspaceId, ws.masterToken)
     const deleted = await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}`, { token: ws.masterToken })
     expect(deleted.status).toBe(204)
@@ -166,8 +173,13 @@ describe.each(testDatabases())("pairing and devices on $name", (database) => {
       "INSERT INTO pairings (workspace_id, code_hash, created_by_token, expires_at) VALUES ($1, 'made-by-the-device', $2, now() + interval '10 minutes')",
       [ws.workspaceId, deviceTokenId]
     )
-    expect((await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}/devices/${deviceTokenId}`, { token: ws.masterToken })).status).toBe(204)
-    const left = await server.sql("SELECT 1 FROM pairings WHERE workspace_id = $1 AND created_by_token = $2", [ws.workspaceId, deviceTokenId])
+    expect(
+      (await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}/devices/${deviceTokenId}`, { token: ws.masterToken })).status
+    ).toBe(204)
+    const left = await server.sql("SELECT 1 FROM pairings WHERE workspace_id = $1 AND created_by_token = $2", [
+      ws.workspaceId,
+      deviceTokenId
+    ])
     expect(left).toEqual([])
   })
 

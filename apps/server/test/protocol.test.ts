@@ -11,7 +11,10 @@ describe("the protocol version", () => {
 
   it("answers a client of another protocol version with 400 ProtocolMismatch naming both versions", async () => {
     const ws = await createWorkspace(server.url)
-    const old = await request(server.url, "GET", `/workspaces/${ws.workspaceId}`, { token: ws.masterToken, headers: { [protocolHeader]: "1" } })
+    const old = await request(server.url, "GET", `/workspaces/${ws.workspaceId}`, {
+      token: ws.masterToken,
+      headers: { [protocolHeader]: "1" }
+    })
     expect(old.status).toBe(400)
     expect(old.body).toEqual({
       _tag: "ProtocolMismatch",

@@ -18,7 +18,9 @@ describe.each(testDatabases())("the rate limit on $name", (database) => {
     const store = await database.provision()
     try {
       const first = await startServer({ ...store.env, RATE_LIMIT_PER_MINUTE: "2" })
-      expect([(await create(first.url)).status, (await create(first.url)).status, (await create(first.url)).status]).toEqual([201, 201, 429])
+      expect([(await create(first.url)).status, (await create(first.url)).status, (await create(first.url)).status]).toEqual([
+        201, 201, 429
+      ])
       await first.stop()
       const second = await startServer({ ...store.env, RATE_LIMIT_PER_MINUTE: "2" })
       try {
@@ -38,7 +40,9 @@ describe.each(testDatabases())("the rate limit on $name", (database) => {
     const store = await database.provision()
     const server = await startServer({ ...store.env, RATE_LIMIT_PER_MINUTE: "2" }, { host: "::1" })
     try {
-      expect([(await create(server.url)).status, (await create(server.url)).status, (await create(server.url)).status]).toEqual([201, 201, 429])
+      expect([(await create(server.url)).status, (await create(server.url)).status, (await create(server.url)).status]).toEqual([
+        201, 201, 429
+      ])
       const buckets = await server.sql<{ bucket: string }>("SELECT bucket FROM rate_limits")
       expect(buckets.map((row) => row.bucket)).toEqual(["0:0:0:0::/64"])
     } finally {

@@ -18,7 +18,10 @@ const directives = (policy: string | null) =>
 
 const webDir = await tempDir("web-headers")
 await mkdir(path.join(webDir, "assets"))
-await writeFile(path.join(webDir, "index.html"), `<!doctype html><title>Quire</title><script type="module" src="/assets/index-abc.js"></script>`)
+await writeFile(
+  path.join(webDir, "index.html"),
+  `<!doctype html><title>Quire</title><script type="module" src="/assets/index-abc.js"></script>`
+)
 await writeFile(path.join(webDir, "assets", "index-abc.js"), "console.log('app')")
 await writeFile(path.join(webDir, "sw.js"), "self.addEventListener('fetch', () => {})")
 await writeFile(path.join(webDir, "manifest.webmanifest"), `{"name":"Quire"}`)
@@ -61,9 +64,17 @@ describe.each(testDatabases())("security headers on $name", (database) => {
     const ws = await createWorkspace(server.url)
     const answers: Array<[string, Promise<Response>, number]> = [
       ["health", fetch(`${server.url}/api/v1/health`), 200],
-      ["workspace", fetch(`${server.url}/api/v1/workspaces/${ws.workspaceId}`, { headers: { authorization: `Bearer ${ws.masterToken}` } }), 200],
+      [
+        "workspace",
+        fetch(`${server.url}/api/v1/workspaces/${ws.workspaceId}`, { headers: { authorization: `Bearer ${ws.masterToken}` } }),
+        200
+      ],
       ["no token", fetch(`${server.url}/api/v1/workspaces/${ws.workspaceId}`), 401],
-      ["bad body", fetch(`${server.url}/api/v1/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" }), 400],
+      [
+        "bad body",
+        fetch(`${server.url}/api/v1/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" }),
+        400
+      ],
       ["unknown endpoint", fetch(`${server.url}/api/v1/notes`), 404],
       ["openapi", fetch(`${server.url}/api/v1/openapi.json`), 200]
     ]

@@ -27,7 +27,10 @@ describe.each(testDatabases())("the server quota on $name", (database) => {
 
     expectServerFull(await push(server.url, second.workspaceId, second.masterToken, [{ clientSeq: 1, text: bytes(401) }]), "push")
     expectServerFull(
-      await request(server.url, "PUT", `/workspaces/${second.workspaceId}/blobs/${keyOf("blob")}`, { token: second.masterToken, ...octets(bytes(401)) }),
+      await request(server.url, "PUT", `/workspaces/${second.workspaceId}/blobs/${keyOf("blob")}`, {
+        token: second.masterToken,
+        ...octets(bytes(401))
+      }),
       "blob"
     )
     expect(await info(server.url, second.workspaceId, second.masterToken)).toMatchObject({ headSeq: 0, bytesUsed: 0 })
@@ -36,12 +39,20 @@ describe.each(testDatabases())("the server quota on $name", (database) => {
     const filling = bytes(400)
     expect((await push(server.url, second.workspaceId, second.masterToken, [{ clientSeq: 1, text: filling }])).status).toBe(200)
     expectServerFull(await request(server.url, "POST", "/workspaces", { json: {} }), "create")
-    expectServerFull(await compact(server.url, first.workspaceId, first.masterToken, { doc: "other", covers: 0, clientSeq: 2, text: "x" }), "compaction")
+    expectServerFull(
+      await compact(server.url, first.workspaceId, first.masterToken, { doc: "other", covers: 0, clientSeq: 2, text: "x" }),
+      "compaction"
+    )
 
     // What stores nothing new still goes: a retry of a stored change, and a compaction that frees space.
     const retry = await push(server.url, second.workspaceId, second.masterToken, [{ clientSeq: 1, text: filling }])
     expect(retry.body).toEqual({ results: [{ clientSeq: 1, seq: 1 }], headSeq: 1 })
-    const shrink = await compact(server.url, first.workspaceId, first.masterToken, { doc: "doc", covers: 1, clientSeq: 3, text: bytes(100) })
+    const shrink = await compact(server.url, first.workspaceId, first.masterToken, {
+      doc: "doc",
+      covers: 1,
+      clientSeq: 3,
+      text: bytes(100)
+    })
     expect(shrink.status).toBe(200)
 
     // 500 used: a backup of the 400-byte workspace restores once, not twice.

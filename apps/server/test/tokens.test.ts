@@ -102,7 +102,10 @@ describe.each(testDatabases())("bearer tokens on $name", (database) => {
       expect(reply.body._tag, `${method} ${target}`).toBe("Forbidden")
     }
     expect(await info(server.url, b.workspaceId, b.masterToken)).toMatchObject({ headSeq: 0, changeCount: 0, bytesUsed: 0 })
-    const blob = await request(server.url, "PUT", `${path}/blobs/${keyOf("blob")}`, { token: a.masterToken, ...octets(new Uint8Array([1])) })
+    const blob = await request(server.url, "PUT", `${path}/blobs/${keyOf("blob")}`, {
+      token: a.masterToken,
+      ...octets(new Uint8Array([1]))
+    })
     expect(blob.status).toBe(403)
   })
 
@@ -129,7 +132,10 @@ describe.each(testDatabases())("bearer tokens on $name", (database) => {
     })
     expect(recovered.status).toBe(200)
     expect(recovered.body.deviceId).not.toBe(ws.deviceId)
-    expect((jwt.decode(recovered.body.masterToken) as { dev: string; role: string })).toMatchObject({ dev: recovered.body.deviceId, role: "master" })
+    expect(jwt.decode(recovered.body.masterToken) as { dev: string; role: string }).toMatchObject({
+      dev: recovered.body.deviceId,
+      role: "master"
+    })
     await expectRefused(ws.masterToken, "TokenRevoked", ws.workspaceId)
 
     // The new master goes on with its own clientSeqs from 1: no collision with the old device's.
@@ -137,7 +143,12 @@ describe.each(testDatabases())("bearer tokens on $name", (database) => {
     expect(next.body.results).toEqual([{ clientSeq: 1, seq: 2 }])
     const devices = await request(server.url, "GET", `/workspaces/${ws.workspaceId}/devices`, { token: recovered.body.masterToken })
     expect(
-      devices.body.devices.map((d: { deviceId: string; role: string; label: string; revokedAt: string | null }) => [d.deviceId, d.role, d.label, d.revokedAt !== null])
+      devices.body.devices.map((d: { deviceId: string; role: string; label: string; revokedAt: string | null }) => [
+        d.deviceId,
+        d.role,
+        d.label,
+        d.revokedAt !== null
+      ])
     ).toEqual([
       [ws.deviceId, "master", "lost laptop", true],
       [recovered.body.deviceId, "master", "recovery kit", false]
@@ -168,7 +179,9 @@ describe.each(testDatabases())("bearer tokens on $name", (database) => {
     const device = await pairDevice(server.url, ws.workspaceId, ws.masterToken)
     await push(server.url, ws.workspaceId, device.deviceToken, [{ clientSeq: 1, text: "kept" }])
     const tokenId = (jwt.decode(device.deviceToken) as { sub: string }).sub
-    expect((await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}/devices/${tokenId}`, { token: ws.masterToken })).status).toBe(204)
+    expect(
+      (await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}/devices/${tokenId}`, { token: ws.masterToken })).status
+    ).toBe(204)
     const refused = await compact(server.url, ws.workspaceId, device.deviceToken, { doc: "doc", covers: 1, clientSeq: 2, text: "s" })
     expect(refused.status).toBe(401)
     expect(await info(server.url, ws.workspaceId, ws.masterToken)).toMatchObject({ headSeq: 1, changeCount: 1 })

@@ -13,5 +13,8 @@ export const report = async (name: string, rows: ReadonlyArray<object>) => {
   console.table(rows)
   const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../bench-results")
   await mkdir(outDir, { recursive: true })
-  await writeFile(path.join(outDir, `${name}.json`), JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows }, null, 2))
+  await writeFile(
+    path.join(outDir, `${name}.json`),
+    JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows }, null, 2)
+  )
 }

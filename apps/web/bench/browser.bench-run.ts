@@ -9,12 +9,20 @@ import { gzipSync } from "node:zlib"
 import { it } from "vitest"
 import { percentile, report } from "./Report.js"
 import { readMeta } from "../src/data/Meta.js"
-import { chromiumPath, createNoteIn, createWorkspaceIn, launchChromium, newDevice, startAppServer, waitForServiceWorker, webDist } from "../test/browser/Chromium.js"
+import {
+  chromiumPath,
+  createNoteIn,
+  createWorkspaceIn,
+  launchChromium,
+  newDevice,
+  startAppServer,
+  waitForServiceWorker,
+  webDist
+} from "../test/browser/Chromium.js"
 import { createDevice } from "../test/support/Device.js"
 import { shareLinkFrom } from "../test/support/Pairing.js"
 
 const noteCount = Number(process.env.BENCH_NOTES ?? 10_000)
-
 
 const gzipKb = async (file: string) => Number((gzipSync(await readFile(file), { level: 9 }).length / 1024).toFixed(1))
 
@@ -35,7 +43,12 @@ it.skipIf(!chromiumPath)("measures the PWA in Chromium", async () => {
     const js = await initialJs()
     const wasm = (await readdir(path.join(webDist, "assets"))).find((f) => f.endsWith(".wasm"))!
     rows.push({ measure: `initial JS, gzipped (${js.files} files)`, value: js.kb, unit: "KiB", target: "" })
-    rows.push({ measure: "Loro WASM, gzipped (lazy, precached)", value: await gzipKb(path.join(webDist, "assets", wasm)), unit: "KiB", target: "" })
+    rows.push({
+      measure: "Loro WASM, gzipped (lazy, precached)",
+      value: await gzipKb(path.join(webDist, "assets", wasm)),
+      unit: "KiB",
+      target: ""
+    })
 
     // Cold start offline: a profile that has the app and a few notes, no network, a new page each time.
     const context = await newDevice(browser, app.url)
@@ -68,8 +81,16 @@ it.skipIf(!chromiumPath)("measures the PWA in Chromium", async () => {
     const started = performance.now()
     await phonePage.goto(link)
     await phonePage.getByText(`${noteCount} notes`).waitFor({ timeout: 300_000 })
-    await phonePage.getByTestId("sync-state").filter({ hasText: /^Synced$/ }).waitFor({ timeout: 300_000 })
-    rows.push({ measure: `first pull of ${noteCount} notes (workspace ${workspace.workspaceId.slice(0, 8)})`, value: Number((performance.now() - started).toFixed(0)), unit: "ms", target: "≤ 5000 ms" })
+    await phonePage
+      .getByTestId("sync-state")
+      .filter({ hasText: /^Synced$/ })
+      .waitFor({ timeout: 300_000 })
+    rows.push({
+      measure: `first pull of ${noteCount} notes (workspace ${workspace.workspaceId.slice(0, 8)})`,
+      value: Number((performance.now() - started).toFixed(0)),
+      unit: "ms",
+      target: "≤ 5000 ms"
+    })
     await phone.close()
   } finally {
     await browser.close()

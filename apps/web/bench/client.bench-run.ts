@@ -20,7 +20,6 @@ interface Row {
   readonly target: string
 }
 
-
 const row = (measure: string, samples: ReadonlyArray<number>, target: string): Row => ({
   measure,
   p50Ms: percentile(samples, 50),

@@ -5,13 +5,21 @@
  */
 import type { Page } from "playwright-core"
 import { it } from "vitest"
-import { chromiumPath, createNoteIn, createWorkspaceIn, launchChromium, newDevice, startAppServer, waitUntilSaved } from "../test/browser/Chromium.js"
+import {
+  chromiumPath,
+  createNoteIn,
+  createWorkspaceIn,
+  launchChromium,
+  newDevice,
+  startAppServer,
+  waitUntilSaved
+} from "../test/browser/Chromium.js"
 import { percentile, report } from "./Report.js"
 
 /** The page's workspace credentials, read from its own database. */
 const credentialsOf = (page: Page) =>
   page.evaluate(async () => {
-    const read = <T,>(name: string, store: string, key: string) =>
+    const read = <T>(name: string, store: string, key: string) =>
       new Promise<T>((resolve, reject) => {
         const open = indexedDB.open(name)
         open.onerror = () => reject(open.error)
@@ -48,7 +56,13 @@ it.skipIf(!chromiumPath)("measures typing in Chromium", async () => {
 
     const credentials = await credentialsOf(laptop)
     const headSeq = async () =>
-      ((await (await fetch(`${app.url}/api/v1/workspaces/${credentials.workspaceId}`, { headers: { authorization: `Bearer ${credentials.token}` } })).json()) as { headSeq: number }).headSeq
+      (
+        (await (
+          await fetch(`${app.url}/api/v1/workspaces/${credentials.workspaceId}`, {
+            headers: { authorization: `Bearer ${credentials.token}` }
+          })
+        ).json()) as { headSeq: number }
+      ).headSeq
     let pushes = 0
     laptopContext.on("request", (request) => {
       if (request.method() === "POST" && new URL(request.url()).pathname.endsWith("/changes")) pushes += 1
@@ -66,7 +80,12 @@ it.skipIf(!chromiumPath)("measures typing in Chromium", async () => {
     await new Promise((resolve) => setTimeout(resolve, 1500))
     rows.push({ measure: "200 characters typed at 10/s: pushes", value: pushes, target: "≤ 70" })
     rows.push({ measure: "200 characters typed at 10/s: stored changes", value: (await headSeq()) - before, target: "≤ 70" })
-    rows.push({ measure: "watching device has the whole text, after the last keystroke", value: Number(whole.toFixed(0)), unit: "ms", target: "≤ 1000 ms" })
+    rows.push({
+      measure: "watching device has the whole text, after the last keystroke",
+      value: Number(whole.toFixed(0)),
+      unit: "ms",
+      target: "≤ 1000 ms"
+    })
 
     // One keystroke after a pause, until the other device shows it.
     const single: Array<number> = []
@@ -78,8 +97,18 @@ it.skipIf(!chromiumPath)("measures typing in Chromium", async () => {
       while ((await phoneBody.inputValue()) !== expected) await new Promise((resolve) => setTimeout(resolve, 1))
       if (i >= 5) single.push(performance.now() - started)
     }
-    rows.push({ measure: "single edit after a pause → visible on the other device (p50)", value: percentile(single, 50, 1), unit: "ms", target: "" })
-    rows.push({ measure: "single edit after a pause → visible on the other device (p95)", value: percentile(single, 95, 1), unit: "ms", target: "≤ 50 ms" })
+    rows.push({
+      measure: "single edit after a pause → visible on the other device (p50)",
+      value: percentile(single, 50, 1),
+      unit: "ms",
+      target: ""
+    })
+    rows.push({
+      measure: "single edit after a pause → visible on the other device (p95)",
+      value: percentile(single, 95, 1),
+      unit: "ms",
+      target: "≤ 50 ms"
+    })
   } finally {
     await browser.close()
     await app.stop()

@@ -80,7 +80,12 @@ describe("per-document compaction", () => {
       await laptop.engine.pushAll()
     }
     await laptop.engine.syncOnce()
-    expect(await laptop.db.quarantine.where("key").equals(keyText(await laptop.store.keyOf(kept))).count()).toBe(1)
+    expect(
+      await laptop.db.quarantine
+        .where("key")
+        .equals(keyText(await laptop.store.keyOf(kept)))
+        .count()
+    ).toBe(1)
 
     const stored = await storedChanges(laptop)
     const keptKey = Buffer.from(await laptop.store.keyOf(kept)).toString("base64url")

@@ -56,7 +56,11 @@ const crashingApi = (api: SyncApi, faults: Faults): SyncApi => {
 
 /** A store whose import can crash inside its transaction, after writing, before commit. */
 class CrashingStore extends DocStore {
-  constructor(db: QuireDb, key: CryptoKey, private readonly faults: Faults) {
+  constructor(
+    db: QuireDb,
+    key: CryptoKey,
+    private readonly faults: Faults
+  ) {
     super(db, key)
   }
 
@@ -74,7 +78,11 @@ const boot = async (db: QuireDb, faults: Faults) => {
   const key = await workspaceKeyOf(credentials)
   const store = new CrashingStore(db, key, faults)
   const api = crashingApi(makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId), faults)
-  return { store, notes: new NoteRepository(store), engine: new SyncEngine(db, store, api, key, { compaction: { minTail: 2, quietMs: 0 } }) }
+  return {
+    store,
+    notes: new NoteRepository(store),
+    engine: new SyncEngine(db, store, api, key, { compaction: { minTail: 2, quietMs: 0 } })
+  }
 }
 
 describe("crashes at any await of a sync round", () => {
@@ -112,7 +120,9 @@ describe("crashes at any await of a sync round", () => {
       for (let pass = 0; pass < 2; pass++) for (const device of devices) await device.engine.syncOnce()
 
       expect([...faults.hits.keys()].length).toBeGreaterThanOrEqual(4)
-      const bodies = await Promise.all(devices.map(async (device) => Promise.all(noteIds.map(async (id) => (await device.notes.read(id))!.body))))
+      const bodies = await Promise.all(
+        devices.map(async (device) => Promise.all(noteIds.map(async (id) => (await device.notes.read(id))!.body)))
+      )
       expect(bodies[1]).toEqual(bodies[0])
       expect(bodies[2]).toEqual(bodies[0])
       for (const { note, token } of tokens) {
@@ -138,11 +148,14 @@ describe("the sync status watchdog", () => {
       ...real,
       pull: async (...args) => {
         if (failure === "thrown") throw new TypeError("a bug deep in a round")
-        if (failure === "network") return (await makeSyncApi("http://127.0.0.1:9", credentials.token, credentials.workspaceId).pull(...args))
+        if (failure === "network") return await makeSyncApi("http://127.0.0.1:9", credentials.token, credentials.workspaceId).pull(...args)
         return real.pull(...args)
       }
     }
-    const engine = new SyncEngine(laptop.db, new DocStore(laptop.db, key), api, key, { backoff: { initialMs: 20, maxMs: 50 }, waitSeconds: 1 })
+    const engine = new SyncEngine(laptop.db, new DocStore(laptop.db, key), api, key, {
+      backoff: { initialMs: 20, maxMs: 50 },
+      waitSeconds: 1
+    })
     engine.start()
     await eventually(() => engine.current.state === "error", 5_000, "an error status")
     expect(engine.current.lastError).toMatchObject({ kind: "device", tag: "TypeError" })

@@ -31,7 +31,13 @@ describe("the local store", () => {
     const id = await notes.create({ title: "Plan", body: "first line\nsecond line", tags: ["work"] })
     await notes.setPinned(id, true)
     expect(await db.docs.count()).toBe(1)
-    expect(await db.notes.get(id)).toMatchObject({ title: "Plan", preview: "first line second line", tags: ["work"], pinned: 1, trashed: 0 })
+    expect(await db.notes.get(id)).toMatchObject({
+      title: "Plan",
+      preview: "first line second line",
+      tags: ["work"],
+      pinned: 1,
+      trashed: 0
+    })
     const outbox = await db.outbox.toArray()
     expect(outbox.map((e) => [e.clientSeq, e.folds])).toEqual([[1, 1]])
     expect(Buffer.from(outbox[0]!.blob).includes(Buffer.from("Plan"))).toBe(false)

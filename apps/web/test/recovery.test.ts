@@ -60,7 +60,9 @@ describe("the recovery kit", () => {
   })
 
   it("names what is missing from a garbled kit, and creates nothing", async () => {
-    expect(parseRecoveryKit("Quire recovery kit\nworkspace: abc\nkey: k\nserver: https://x.example")).toBe('the kit has no "master token" line')
+    expect(parseRecoveryKit("Quire recovery kit\nworkspace: abc\nkey: k\nserver: https://x.example")).toBe(
+      'the kit has no "master token" line'
+    )
     const registry = freshRegistry("garbled")
     const result = await recoverWorkspace(registry, "hello", "garbled")
     expect(Either.isLeft(result) && result.left.message).toMatch(/not a Quire recovery kit: the kit has no "workspace" line/)

@@ -55,7 +55,11 @@ describe("a device against a server that dies mid-push", () => {
 
     server = await spawnServer({ DATA_DIR: dataDir, PORT: port })
     laptop.engine.kick()
-    await eventually(async () => (await laptop.db.outbox.count()) === 0 && laptop.engine.current.state === "idle", 30_000, "the outbox to drain")
+    await eventually(
+      async () => (await laptop.db.outbox.count()) === 0 && laptop.engine.current.state === "idle",
+      30_000,
+      "the outbox to drain"
+    )
 
     const info = await fetch(`${server.url}/api/v1/workspaces/${(await readMeta(laptop.db, "workspace"))!.workspaceId}`, {
       headers: { authorization: `Bearer ${(await readMeta(laptop.db, "workspace"))!.token}` }

@@ -15,11 +15,17 @@ describe("the sync channel between tabs and the sync worker", () => {
     const worker = openSyncChannel("ws-1", (message) => {
       if (message._tag === "StatusRequest") worker.send({ _tag: "Status", status: { ...initialStatus, pending: 3, state: "syncing" } })
     })
-    worker.send({ _tag: "Status", status: { ...initialStatus, lastError: { kind: "auth", message: "This device was removed.", tag: "TokenRevoked" }, state: "error" } })
+    worker.send({
+      _tag: "Status",
+      status: { ...initialStatus, lastError: { kind: "auth", message: "This device was removed.", tag: "TokenRevoked" }, state: "error" }
+    })
     tab.send({ _tag: "StatusRequest" })
     await nextMessage(received, 2)
     expect(received).toEqual([
-      { _tag: "Status", status: { ...initialStatus, state: "error", lastError: { kind: "auth", message: "This device was removed.", tag: "TokenRevoked" } } },
+      {
+        _tag: "Status",
+        status: { ...initialStatus, state: "error", lastError: { kind: "auth", message: "This device was removed.", tag: "TokenRevoked" } }
+      },
       { _tag: "Status", status: { ...initialStatus, state: "syncing", pending: 3 } }
     ])
     tab.close()

@@ -19,7 +19,10 @@ const Step = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("push" as const), device: fc.nat(deviceCount - 1) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("pull" as const), device: fc.nat(deviceCount - 1) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("compactDue" as const), device: fc.nat(deviceCount - 1) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("compactNow" as const), device: fc.nat(deviceCount - 1), note: fc.nat(noteCount - 1) }) }
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("compactNow" as const), device: fc.nat(deviceCount - 1), note: fc.nat(noteCount - 1) })
+  }
 )
 
 describe("three devices under random interleavings of edit, push, pull and compact", () => {

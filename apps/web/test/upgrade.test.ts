@@ -24,7 +24,9 @@ const version2Database = async (name: string) => {
   const doc = new LoroDoc()
   initNote(doc, { title: "Packing list", body: `${"filler ".repeat(40)}passport and sunscreen` }, 1)
   doc.commit()
-  await old.table("docs").put({ id: "n1", snapshot: doc.export({ mode: "snapshot" }), version: doc.oplogVersion().encode(), schemaVersion: 3 })
+  await old
+    .table("docs")
+    .put({ id: "n1", snapshot: doc.export({ mode: "snapshot" }), version: doc.oplogVersion().encode(), schemaVersion: 3 })
   await old.table("notes").put(noteRowOf(readNote("n1", doc)))
   old.close()
 }

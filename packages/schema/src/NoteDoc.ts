@@ -120,7 +120,11 @@ export const tagEditOf = (shown: ReadonlyArray<string>, typed: ReadonlyArray<str
  * Applies a tag edit as list operations: removes every copy of each removed tag, appends each
  * added one not there yet. Tags other devices added or kept stay, unlike a whole-list replace.
  */
-export const editTags = (doc: LoroDoc, edit: { readonly add: ReadonlyArray<string>; readonly remove: ReadonlyArray<string> }, now: number): void => {
+export const editTags = (
+  doc: LoroDoc,
+  edit: { readonly add: ReadonlyArray<string>; readonly remove: ReadonlyArray<string> },
+  now: number
+): void => {
   const list = tagList(doc)
   const current = list.toArray()
   for (let i = current.length - 1; i >= 0; i--) {

@@ -9,7 +9,11 @@ const devices = 3
 const Edit = fc.oneof(
   fc.record({ kind: fc.constant("title" as const), device: fc.nat(devices - 1), text: fc.string({ maxLength: 12 }) }),
   fc.record({ kind: fc.constant("body" as const), device: fc.nat(devices - 1), text: fc.string({ maxLength: 30 }) }),
-  fc.record({ kind: fc.constant("tags" as const), device: fc.nat(devices - 1), tags: fc.array(fc.constantFrom("a", "b", "c", "d"), { maxLength: 4 }) }),
+  fc.record({
+    kind: fc.constant("tags" as const),
+    device: fc.nat(devices - 1),
+    tags: fc.array(fc.constantFrom("a", "b", "c", "d"), { maxLength: 4 })
+  }),
   fc.record({ kind: fc.constant("pin" as const), device: fc.nat(devices - 1), on: fc.boolean() }),
   fc.record({ kind: fc.constant("trash" as const), device: fc.nat(devices - 1), on: fc.boolean() }),
   fc.record({ kind: fc.constant("sync" as const), from: fc.nat(devices - 1), to: fc.nat(devices - 1) })

@@ -66,14 +66,20 @@ const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 export const appConfig: Config.Config<AppConfigShape> = Config.all({
   port: Config.port("PORT").pipe(Config.withDefault(8787)),
   host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
-  dataDir: Config.string("DATA_DIR").pipe(Config.withDefault("./data"), Config.map((dir) => path.resolve(dir))),
+  dataDir: Config.string("DATA_DIR").pipe(
+    Config.withDefault("./data"),
+    Config.map((dir) => path.resolve(dir))
+  ),
   databaseUrl: postgresUrl,
   jwtSecret,
   maxBodyBytes: positiveInt("MAX_BODY_BYTES", 32 * MiB),
   workspaceQuotaBytes: positiveInt("WORKSPACE_QUOTA_BYTES", 1024 * MiB),
   serverQuotaBytes: positiveInt("SERVER_QUOTA_BYTES", 10 * 1024 * MiB),
   rateLimitPerMinute: positiveInt("RATE_LIMIT_PER_MINUTE", 30),
-  webDir: Config.string("WEB_DIR").pipe(Config.withDefault(defaultWebDir), Config.map((dir) => path.resolve(dir))),
+  webDir: Config.string("WEB_DIR").pipe(
+    Config.withDefault(defaultWebDir),
+    Config.map((dir) => path.resolve(dir))
+  ),
   logLevel: logLevel.pipe(Config.withDefault(LogLevel.Info))
 })
 

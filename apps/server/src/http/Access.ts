@@ -13,7 +13,5 @@ export const callerOf = (workspaceId: string) =>
 /** The caller, if it holds the master token of `workspaceId` (else 403). */
 export const masterOf = (workspaceId: string) =>
   Effect.flatMap(callerOf(workspaceId), (caller) =>
-    caller.role === "master"
-      ? Effect.succeed(caller)
-      : Effect.fail(new Forbidden({ message: "Only the master device may do this." }))
+    caller.role === "master" ? Effect.succeed(caller) : Effect.fail(new Forbidden({ message: "Only the master device may do this." }))
   )

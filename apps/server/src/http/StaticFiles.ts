@@ -11,11 +11,15 @@ import * as path from "node:path"
 import { AppConfig } from "../config/AppConfig.js"
 
 const isFile = (file: string) =>
-  Effect.promise(() => stat(file).then((s) => s.isFile(), () => false))
+  Effect.promise(() =>
+    stat(file).then(
+      (s) => s.isFile(),
+      () => false
+    )
+  )
 
 /** Hashed build output never changes under one name; everything else must be revalidated. */
-const cacheControl = (relative: string) =>
-  relative.startsWith("assets/") ? "public, max-age=31536000, immutable" : "no-cache"
+const cacheControl = (relative: string) => (relative.startsWith("assets/") ? "public, max-age=31536000, immutable" : "no-cache")
 
 export const StaticFilesLive = HttpApiBuilder.Router.use((router) =>
   Effect.gen(function* () {
@@ -34,7 +38,10 @@ export const StaticFilesLive = HttpApiBuilder.Router.use((router) =>
       Effect.gen(function* () {
         const request = yield* HttpServerRequest.HttpServerRequest
         const pathname = decodeURIComponent(new URL(request.url, "http://local").pathname)
-        const relative = path.normalize(pathname).replace(/^(\.\.(\/|\\|$))+/, "").replace(/^[/\\]+/, "")
+        const relative = path
+          .normalize(pathname)
+          .replace(/^(\.\.(\/|\\|$))+/, "")
+          .replace(/^[/\\]+/, "")
         const candidate = path.join(webDir, relative)
         if (relative !== "" && candidate.startsWith(webDir + path.sep) && (yield* isFile(candidate))) {
           return yield* HttpServerResponse.file(candidate, { headers: { "cache-control": cacheControl(relative) } })
@@ -42,10 +49,9 @@ export const StaticFilesLive = HttpApiBuilder.Router.use((router) =>
         if (path.extname(relative) === "" && (yield* isFile(indexFile))) {
           return yield* HttpServerResponse.file(indexFile, { headers: { "cache-control": "no-cache" } })
         }
-        return HttpServerResponse.text(
-          (yield* isFile(indexFile)) ? "Not found" : "The web app is not built yet: run `npm run build`.",
-          { status: 404 }
-        )
+        return HttpServerResponse.text((yield* isFile(indexFile)) ? "Not found" : "The web app is not built yet: run `npm run build`.", {
+          status: 404
+        })
       }).pipe(Effect.orDie)
     )
   })

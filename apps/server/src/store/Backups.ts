@@ -52,7 +52,10 @@ const readBlobBatch = async (db: Db, workspaceId: string, after: Uint8Array) => 
     WHERE candidates.n = 1 OR candidates.bytes <= ${batchBytes}::bigint
     ORDER BY b.id
   `)
-  return rows.map((row) => ({ id: new Uint8Array(row.id), data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) }))
+  return rows.map((row) => ({
+    id: new Uint8Array(row.id),
+    data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength)
+  }))
 }
 
 type DownloadStep =
@@ -95,46 +98,47 @@ export class Backups extends Effect.Service<Backups>()("@quire/server/Backups", 
      * is held to commit), so a read never sees seq n + 1 before n. The end record carries the
      * head read last, which is at least the last seq written.
      */
-    const download = (workspaceId: string): Stream.Stream<Uint8Array> => Stream.suspend(() => {
-      const writer = new BackupWriter()
-      const step = (at: DownloadStep): Effect.Effect<Option.Option<readonly [Chunk.Chunk<Uint8Array>, DownloadStep]>> => {
-        switch (at.phase) {
-          case "changes":
-            return query((db) => readChangePage(db, workspaceId, { after: at.after, limit: batchRecords, maxBytes: batchBytes })).pipe(
-              Effect.flatMap((page) => {
-                if (!page) return Effect.die(new Error("The workspace was deleted during its backup."))
-                const last = page.changes.at(-1)
-                if (!last) return step({ phase: "blobs", after: new Uint8Array() })
-                const records = page.changes.map((change) => writer.change(change))
-                return Effect.succeed(Option.some([Chunk.unsafeFromArray(records), { phase: "changes", after: last.seq }] as const))
-              })
-            )
-          case "blobs":
-            return query((db) => readBlobBatch(db, workspaceId, at.after)).pipe(
-              Effect.flatMap((batch) => {
-                const last = batch.at(-1)
-                if (!last) return step({ phase: "end" })
-                const records = batch.map((blob) => writer.blob(blob))
-                return Effect.succeed(Option.some([Chunk.unsafeFromArray(records), { phase: "blobs", after: last.id }] as const))
-              })
-            )
-          case "end":
-            return query((db) => db.select({ headSeq: workspaces.headSeq }).from(workspaces).where(eq(workspaces.id, workspaceId))).pipe(
-              Effect.flatMap(([row]) =>
-                row
-                  ? Effect.succeed(Option.some([Chunk.of(writer.end(row.headSeq)), { phase: "done" }] as const))
-                  : Effect.die(new Error("The workspace was deleted during its backup."))
+    const download = (workspaceId: string): Stream.Stream<Uint8Array> =>
+      Stream.suspend(() => {
+        const writer = new BackupWriter()
+        const step = (at: DownloadStep): Effect.Effect<Option.Option<readonly [Chunk.Chunk<Uint8Array>, DownloadStep]>> => {
+          switch (at.phase) {
+            case "changes":
+              return query((db) => readChangePage(db, workspaceId, { after: at.after, limit: batchRecords, maxBytes: batchBytes })).pipe(
+                Effect.flatMap((page) => {
+                  if (!page) return Effect.die(new Error("The workspace was deleted during its backup."))
+                  const last = page.changes.at(-1)
+                  if (!last) return step({ phase: "blobs", after: new Uint8Array() })
+                  const records = page.changes.map((change) => writer.change(change))
+                  return Effect.succeed(Option.some([Chunk.unsafeFromArray(records), { phase: "changes", after: last.seq }] as const))
+                })
               )
-            )
-          case "done":
-            return Effect.succeed(Option.none())
+            case "blobs":
+              return query((db) => readBlobBatch(db, workspaceId, at.after)).pipe(
+                Effect.flatMap((batch) => {
+                  const last = batch.at(-1)
+                  if (!last) return step({ phase: "end" })
+                  const records = batch.map((blob) => writer.blob(blob))
+                  return Effect.succeed(Option.some([Chunk.unsafeFromArray(records), { phase: "blobs", after: last.id }] as const))
+                })
+              )
+            case "end":
+              return query((db) => db.select({ headSeq: workspaces.headSeq }).from(workspaces).where(eq(workspaces.id, workspaceId))).pipe(
+                Effect.flatMap(([row]) =>
+                  row
+                    ? Effect.succeed(Option.some([Chunk.of(writer.end(row.headSeq)), { phase: "done" }] as const))
+                    : Effect.die(new Error("The workspace was deleted during its backup."))
+                )
+              )
+            case "done":
+              return Effect.succeed(Option.none())
+          }
         }
-      }
-      return Stream.concat(
-        Stream.sync(() => writer.header()),
-        Stream.unfoldChunkEffect<DownloadStep, Uint8Array, never, never>({ phase: "changes", after: 0 }, step)
-      )
-    })
+        return Stream.concat(
+          Stream.sync(() => writer.header()),
+          Stream.unfoldChunkEffect<DownloadStep, Uint8Array, never, never>({ phase: "changes", after: 0 }, step)
+        )
+      })
 
     /** Past this many bytes an upload is refused even if its data fits the quota: record framing is small. */
     const uploadLimit = 2 * workspaceQuotaBytes + batchBytes
@@ -147,88 +151,101 @@ export class Backups extends Effect.Service<Backups>()("@quire/server/Backups", 
      * quota batch by batch.
      */
     const restore = (body: AsyncIterable<Uint8Array>, stopReading: () => void) =>
-      usage.claiming((claim) => transaction<RestoredWorkspace, InvalidBackup | QuotaExceeded | ServerFull | PayloadTooLarge>(async (tx, abort, signal) => {
-        // The client went away: stop waiting for its bytes, so the transaction rolls back now.
-        signal.addEventListener("abort", stopReading, { once: true })
-        let uploaded = 0
-        const counted = async function* () {
-          const chunks = body[Symbol.asyncIterator]()
-          for (;;) {
-            // A connection that breaks mid-upload is a cut backup, not a server fault.
-            const next = await chunks.next().catch(() => {
-              throw new BackupFormatError({ message: "The upload was cut off before the backup ended." })
-            })
-            if (next.done) return
-            uploaded += next.value.length
-            if (uploaded > uploadLimit) {
-              abort(new PayloadTooLarge({ message: `This backup is larger than a workspace here can be (${uploadLimit} bytes).`, maxBytes: uploadLimit }))
-            }
-            yield next.value
-          }
-        }
-        const notFull = await claim.ensureNotFull(() => storedBytes(tx))
-        if (notFull) abort(notFull)
-        const workspaceId = randomUUID()
-        const deviceId = randomUUID()
-        await tx.insert(workspaces).values({ id: workspaceId })
-        let end: BackupEnd
-        let bytesUsed = 0
-        let changeCount = 0
-        const changeRows: Array<typeof changes.$inferInsert> = []
-        const blobRows: Array<typeof blobs.$inferInsert> = []
-        let pendingBytes = 0
-        const flush = async () => {
-          const full = await claim.take(bytesUsed, () => storedBytes(tx))
-          if (full) abort(full)
-          await insertChanges(tx, changeRows.splice(0))
-          if (blobRows.length > 0) await tx.insert(blobs).values(blobRows.splice(0))
-          pendingBytes = 0
-        }
-        try {
-          const records = readBackup(counted(), { maxRecordBytes: Math.max(largestChange, Limits.maxBlobBytes) })
-          for (;;) {
-            const next = await records.next()
-            if (next.done) {
-              end = next.value
-              break
-            }
-            const record = next.value
-            bytesUsed += record.data.length
-            if (bytesUsed > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, bytesUsed - record.data.length))
-            if (record.type === "change") {
-              if (record.data.length > largestChange) {
-                abort(new InvalidBackup({ message: `The backup's change ${record.seq} (${record.data.length} bytes) is larger than this server stores (${largestChange} bytes).` }))
-              }
-              changeCount += 1
-              changeRows.push({
-                workspaceId,
-                seq: record.seq,
-                deviceId: record.deviceId,
-                clientSeq: record.clientSeq,
-                key: record.key,
-                kind: changeKind[record.kind],
-                digest: sha256(record.data),
-                size: record.data.length,
-                data: record.data
+      usage.claiming((claim) =>
+        transaction<RestoredWorkspace, InvalidBackup | QuotaExceeded | ServerFull | PayloadTooLarge>(async (tx, abort, signal) => {
+          // The client went away: stop waiting for its bytes, so the transaction rolls back now.
+          signal.addEventListener("abort", stopReading, { once: true })
+          let uploaded = 0
+          const counted = async function* () {
+            const chunks = body[Symbol.asyncIterator]()
+            for (;;) {
+              // A connection that breaks mid-upload is a cut backup, not a server fault.
+              const next = await chunks.next().catch(() => {
+                throw new BackupFormatError({ message: "The upload was cut off before the backup ended." })
               })
-            } else {
-              blobRows.push({ workspaceId, id: record.id, size: record.data.length, data: record.data })
+              if (next.done) return
+              uploaded += next.value.length
+              if (uploaded > uploadLimit) {
+                abort(
+                  new PayloadTooLarge({
+                    message: `This backup is larger than a workspace here can be (${uploadLimit} bytes).`,
+                    maxBytes: uploadLimit
+                  })
+                )
+              }
+              yield next.value
             }
-            pendingBytes += record.data.length
-            if (pendingBytes >= batchBytes || changeRows.length + blobRows.length >= batchRecords) await flush()
           }
-          await flush()
-        } catch (error) {
-          if (error instanceof BackupFormatError) return abort(new InvalidBackup({ message: error.message }))
-          if (isUniqueViolation(error)) {
-            return abort(new InvalidBackup({ message: "The backup is inconsistent: it holds a device's clientSeq, or a blob id, twice." }))
+          const notFull = await claim.ensureNotFull(() => storedBytes(tx))
+          if (notFull) abort(notFull)
+          const workspaceId = randomUUID()
+          const deviceId = randomUUID()
+          await tx.insert(workspaces).values({ id: workspaceId })
+          let end: BackupEnd
+          let bytesUsed = 0
+          let changeCount = 0
+          const changeRows: Array<typeof changes.$inferInsert> = []
+          const blobRows: Array<typeof blobs.$inferInsert> = []
+          let pendingBytes = 0
+          const flush = async () => {
+            const full = await claim.take(bytesUsed, () => storedBytes(tx))
+            if (full) abort(full)
+            await insertChanges(tx, changeRows.splice(0))
+            if (blobRows.length > 0) await tx.insert(blobs).values(blobRows.splice(0))
+            pendingBytes = 0
           }
-          throw error
-        }
-        await tx.update(workspaces).set({ headSeq: end.headSeq, bytesUsed, changeCount }).where(eq(workspaces.id, workspaceId))
-        const masterToken = await tokens.insert(tx, { workspaceId, role: "master", deviceId, label: "restored device" })
-        return { workspaceId, deviceId, masterToken }
-      }))
+          try {
+            const records = readBackup(counted(), { maxRecordBytes: Math.max(largestChange, Limits.maxBlobBytes) })
+            for (;;) {
+              const next = await records.next()
+              if (next.done) {
+                end = next.value
+                break
+              }
+              const record = next.value
+              bytesUsed += record.data.length
+              if (bytesUsed > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, bytesUsed - record.data.length))
+              if (record.type === "change") {
+                if (record.data.length > largestChange) {
+                  abort(
+                    new InvalidBackup({
+                      message: `The backup's change ${record.seq} (${record.data.length} bytes) is larger than this server stores (${largestChange} bytes).`
+                    })
+                  )
+                }
+                changeCount += 1
+                changeRows.push({
+                  workspaceId,
+                  seq: record.seq,
+                  deviceId: record.deviceId,
+                  clientSeq: record.clientSeq,
+                  key: record.key,
+                  kind: changeKind[record.kind],
+                  digest: sha256(record.data),
+                  size: record.data.length,
+                  data: record.data
+                })
+              } else {
+                blobRows.push({ workspaceId, id: record.id, size: record.data.length, data: record.data })
+              }
+              pendingBytes += record.data.length
+              if (pendingBytes >= batchBytes || changeRows.length + blobRows.length >= batchRecords) await flush()
+            }
+            await flush()
+          } catch (error) {
+            if (error instanceof BackupFormatError) return abort(new InvalidBackup({ message: error.message }))
+            if (isUniqueViolation(error)) {
+              return abort(
+                new InvalidBackup({ message: "The backup is inconsistent: it holds a device's clientSeq, or a blob id, twice." })
+              )
+            }
+            throw error
+          }
+          await tx.update(workspaces).set({ headSeq: end.headSeq, bytesUsed, changeCount }).where(eq(workspaces.id, workspaceId))
+          const masterToken = await tokens.insert(tx, { workspaceId, role: "master", deviceId, label: "restored device" })
+          return { workspaceId, deviceId, masterToken }
+        })
+      )
 
     return { download, restore } as const
   })

@@ -22,27 +22,29 @@ export class Blobs extends Effect.Service<Blobs>()("@quire/server/Blobs", {
 
     /** "new" when stored now, "already" when the same bytes were there. */
     const put = (workspaceId: string, id: Uint8Array, data: Uint8Array) =>
-      usage.claiming((claim) => transaction<"new" | "already", WorkspaceNotFound | QuotaExceeded | ServerFull | BlobConflict>(async (tx, abort) => {
-        const workspace = await lockWorkspace(tx, workspaceId)
-        if (!workspace) return abort(notFound())
-        // Compared in the database: the stored bytes never travel back to us.
-        const [existing] = await tx
-          .select({ same: sql<boolean>`${blobs.data} = ${Buffer.from(data.buffer, data.byteOffset, data.byteLength)}` })
-          .from(blobs)
-          .where(and(eq(blobs.workspaceId, workspaceId), eq(blobs.id, id)))
-        if (existing) {
-          return existing.same
-            ? "already"
-            : abort(new BlobConflict({ message: "A blob with this id is already stored with other bytes." }))
-        }
-        const bytesUsed = workspace.bytesUsed + data.length
-        if (bytesUsed > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
-        const full = await claim.take(data.length, () => storedBytes(tx))
-        if (full) abort(full)
-        await tx.insert(blobs).values({ workspaceId, id, size: data.length, data })
-        await tx.update(workspaces).set({ bytesUsed }).where(eq(workspaces.id, workspaceId))
-        return "new"
-      }))
+      usage.claiming((claim) =>
+        transaction<"new" | "already", WorkspaceNotFound | QuotaExceeded | ServerFull | BlobConflict>(async (tx, abort) => {
+          const workspace = await lockWorkspace(tx, workspaceId)
+          if (!workspace) return abort(notFound())
+          // Compared in the database: the stored bytes never travel back to us.
+          const [existing] = await tx
+            .select({ same: sql<boolean>`${blobs.data} = ${Buffer.from(data.buffer, data.byteOffset, data.byteLength)}` })
+            .from(blobs)
+            .where(and(eq(blobs.workspaceId, workspaceId), eq(blobs.id, id)))
+          if (existing) {
+            return existing.same
+              ? "already"
+              : abort(new BlobConflict({ message: "A blob with this id is already stored with other bytes." }))
+          }
+          const bytesUsed = workspace.bytesUsed + data.length
+          if (bytesUsed > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
+          const full = await claim.take(data.length, () => storedBytes(tx))
+          if (full) abort(full)
+          await tx.insert(blobs).values({ workspaceId, id, size: data.length, data })
+          await tx.update(workspaces).set({ bytesUsed }).where(eq(workspaces.id, workspaceId))
+          return "new"
+        })
+      )
 
     const get = (workspaceId: string, id: Uint8Array) =>
       query((db) =>

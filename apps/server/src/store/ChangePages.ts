@@ -46,7 +46,8 @@ export const wireBytesPerPage = 256
  * The largest change this server stores: one whose page of one still fits MAX_BODY_BYTES as
  * JSON, so every stored change can be pulled.
  */
-export const maxChangeBytes = (maxBodyBytes: number) => Math.max(0, Math.floor((maxBodyBytes - wireBytesPerPage - wireBytesPerChange) / 4) * 3)
+export const maxChangeBytes = (maxBodyBytes: number) =>
+  Math.max(0, Math.floor((maxBodyBytes - wireBytesPerPage - wireBytesPerChange) / 4) * 3)
 
 export const changeTooLarge = (size: number, maxBodyBytes: number) => {
   const maxBytes = maxChangeBytes(maxBodyBytes)

@@ -45,9 +45,9 @@ export class RateLimits extends Effect.Service<RateLimits>()("@quire/server/Rate
      * admitted, else the whole seconds until a request would be.
      */
     const takeOne = (bucket: string, limit: number, windowSeconds: number) =>
-      Effect.promise(() => pool.query<{ admitted: boolean; wait_seconds: number | null }>(take, [bucket, windowSeconds, windowSeconds / limit])).pipe(
-        Effect.map(({ rows: [row] }) => (row!.admitted ? 0 : Math.max(1, Math.ceil(row!.wait_seconds ?? 1))))
-      )
+      Effect.promise(() =>
+        pool.query<{ admitted: boolean; wait_seconds: number | null }>(take, [bucket, windowSeconds, windowSeconds / limit])
+      ).pipe(Effect.map(({ rows: [row] }) => (row!.admitted ? 0 : Math.max(1, Math.ceil(row!.wait_seconds ?? 1)))))
 
     return { takeOne } as const
   })

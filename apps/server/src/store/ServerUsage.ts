@@ -67,7 +67,9 @@ export class ServerUsage extends Effect.Service<ServerUsage>()("@quire/server/Se
           Effect.sleep(wait).pipe(
             Effect.zipRight(refresh),
             // A database hiccup must not end the refreshing: keep the last figure and try again.
-            Effect.catchAllCause((cause) => Effect.logWarning("Could not read the server's stored bytes", cause).pipe(Effect.as(minRefresh)))
+            Effect.catchAllCause((cause) =>
+              Effect.logWarning("Could not read the server's stored bytes", cause).pipe(Effect.as(minRefresh))
+            )
           )
       })
     )

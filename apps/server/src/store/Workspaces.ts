@@ -19,7 +19,12 @@ export const notFound = () => new WorkspaceNotFound({ message: "No workspace wit
  * order, and the counters stay exact however many processes write.
  */
 export const lockWorkspace = (tx: Tx, workspaceId: string) =>
-  tx.select().from(workspaces).where(eq(workspaces.id, workspaceId)).for("update").then(([row]) => row)
+  tx
+    .select()
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId))
+    .for("update")
+    .then(([row]) => row)
 
 export const quotaExceeded = (quotaBytes: number, bytesUsed: number) =>
   new QuotaExceeded({

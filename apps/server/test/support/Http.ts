@@ -81,7 +81,14 @@ export const compact = (
 export const info = async (base: string, workspaceId: string, token: string) => {
   const reply = await request(base, "GET", `/workspaces/${workspaceId}`, { token })
   if (reply.status !== 200) throw new Error(`workspace info: ${reply.status} ${JSON.stringify(reply.body)}`)
-  return reply.body as { workspaceId: string; headSeq: number; changeCount: number; bytesUsed: number; quotaBytes: number; createdAt: string }
+  return reply.body as {
+    workspaceId: string
+    headSeq: number
+    changeCount: number
+    bytesUsed: number
+    quotaBytes: number
+    createdAt: string
+  }
 }
 
 export interface PulledChange {

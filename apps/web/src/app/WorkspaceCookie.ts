@@ -13,4 +13,5 @@ export const rememberWorkspace = (workspaceId: string) => {
 export const forgetWorkspace = () => {
   document.cookie = `${sentinelCookie}=; Max-Age=0; Path=/; SameSite=Strict`
 }
-export const hadWorkspaceBefore = () => document.cookie.split("; ").some((pair) => pair.startsWith(`${sentinelCookie}=`) && pair.length > sentinelCookie.length + 1)
+export const hadWorkspaceBefore = () =>
+  document.cookie.split("; ").some((pair) => pair.startsWith(`${sentinelCookie}=`) && pair.length > sentinelCookie.length + 1)

@@ -351,7 +351,9 @@ export class DocStore {
     return this.exclusive(async () => {
       const entry = await this.current(id)
       if (!entry) return []
-      const changes = [...entry.doc.getAllChanges().values()].flat().sort((a, b) => b.lamport - a.lamport || Number(b.peer) - Number(a.peer))
+      const changes = [...entry.doc.getAllChanges().values()]
+        .flat()
+        .sort((a, b) => b.lamport - a.lamport || Number(b.peer) - Number(a.peer))
       return changes.slice(0, limit).map((change) => {
         const frontier = { peer: change.peer, counter: change.counter + change.length - 1 }
         return {

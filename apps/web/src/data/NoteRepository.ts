@@ -29,7 +29,9 @@ const checkSize = (title: string, body: string) => {
   const bytes = utf8.encode(title).length + utf8.encode(body).length
   if (bytes > Limits.maxNoteTextBytes) {
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1)
-    throw new NoteTooLarge(`This note would hold ${mb(bytes)} MB of text; a note holds at most ${mb(Limits.maxNoteTextBytes)} MB. Split it, or attach large content as a file.`)
+    throw new NoteTooLarge(
+      `This note would hold ${mb(bytes)} MB of text; a note holds at most ${mb(Limits.maxNoteTextBytes)} MB. Split it, or attach large content as a file.`
+    )
   }
 }
 

@@ -136,7 +136,9 @@ export class QuireDb extends Dexie {
         // the body (no Loro here: the list must not wait for it); DocStore fills the whole text.
         const known = new Set(await tx.table("noteText").toCollection().primaryKeys())
         const missing = (await tx.table("notes").toArray()).filter((row: NoteRow) => !known.has(row.id))
-        await tx.table("noteText").bulkPut(missing.map((row: NoteRow) => ({ id: row.id, text: `${row.title}\n${row.preview}`.toLowerCase(), partial: true })))
+        await tx
+          .table("noteText")
+          .bulkPut(missing.map((row: NoteRow) => ({ id: row.id, text: `${row.title}\n${row.preview}`.toLowerCase(), partial: true })))
       })
   }
 }

@@ -32,8 +32,8 @@ function RecoveryKit() {
     <section className="card" aria-label="Recovery kit">
       <h2>Recovery kit</h2>
       <p>
-        The recovery kit holds everything needed to take over this workspace: its id, the master token and the encryption key.
-        Anyone who has it can read and change every note. Keep it offline, somewhere safe.
+        The recovery kit holds everything needed to take over this workspace: its id, the master token and the encryption key. Anyone who
+        has it can read and change every note. Keep it offline, somewhere safe.
       </p>
       {shown ? (
         <>
@@ -91,7 +91,14 @@ export function DevicesPage() {
   const share = async () => {
     const pairing = await admin.createPairing()
     if (Either.isLeft(pairing)) return setError(pairing.left.message)
-    setLink(formatShareLink({ serverUrl: credentials.serverUrl, workspaceId: credentials.workspaceId, code: pairing.right.code, key: credentials.workspaceKey }))
+    setLink(
+      formatShareLink({
+        serverUrl: credentials.serverUrl,
+        workspaceId: credentials.workspaceId,
+        code: pairing.right.code,
+        key: credentials.workspaceKey
+      })
+    )
   }
 
   const revoke = async (device: DeviceView) => {

@@ -51,7 +51,9 @@ export function ImportExportForm({ label }: { label: string }) {
     if (!file) return
     setError(null)
     // importFile shows the expected failures; this shows the rest (the file unreadable, storage full mid-import).
-    importFile(file).catch((thrown: unknown) => setError(`The import stopped: ${thrown instanceof Error ? thrown.message : String(thrown)}`))
+    importFile(file).catch((thrown: unknown) =>
+      setError(`The import stopped: ${thrown instanceof Error ? thrown.message : String(thrown)}`)
+    )
   }
 
   return (
@@ -59,7 +61,11 @@ export function ImportExportForm({ label }: { label: string }) {
       <h2>Import an export</h2>
       <p className="muted">A file exported from Quire becomes a new workspace on this device.</p>
       <label htmlFor="import-file">Export file</label>
-      <input id="import-file" type="file" onChange={(event) => void choose(event.target.files?.[0] ?? null).catch(() => setError("This file could not be read."))} />
+      <input
+        id="import-file"
+        type="file"
+        onChange={(event) => void choose(event.target.files?.[0] ?? null).catch(() => setError("This file could not be read."))}
+      />
       {sealed && (
         <>
           <label htmlFor="import-passphrase">Passphrase</label>

@@ -13,7 +13,11 @@ import { Markdown } from "../ui/Markdown.js"
 import { timeAgo } from "../ui/time.js"
 import { useLatestSave } from "./useLatestSave.js"
 
-const parseTags = (text: string) => text.split(",").map((tag) => tag.trim()).filter(Boolean)
+const parseTags = (text: string) =>
+  text
+    .split(",")
+    .map((tag) => tag.trim())
+    .filter(Boolean)
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
@@ -91,8 +95,14 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
     if (!repository) return
     repository.read(noteId).then((read) => setNote(read ?? null), reportRead)
   }, [repository, noteId, reportRead])
-  const titleSave = useLatestSave(useCallback((value: string) => repository!.setTitle(noteId, value).catch(report), [repository, noteId, report]), reload)
-  const bodySave = useLatestSave(useCallback((value: string) => repository!.setBody(noteId, value).catch(report), [repository, noteId, report]), reload)
+  const titleSave = useLatestSave(
+    useCallback((value: string) => repository!.setTitle(noteId, value).catch(report), [repository, noteId, report]),
+    reload
+  )
+  const bodySave = useLatestSave(
+    useCallback((value: string) => repository!.setBody(noteId, value).catch(report), [repository, noteId, report]),
+    reload
+  )
 
   const { isBusy: titleBusy } = titleSave
   const { isBusy: bodyBusy } = bodySave
@@ -115,11 +125,7 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
   }, [note, titleBusy, bodyBusy])
 
   if (note === undefined || !repository) {
-    return problem ? (
-      <p role="alert">{problem}</p>
-    ) : (
-      <p className="muted">Opening the note…</p>
-    )
+    return problem ? <p role="alert">{problem}</p> : <p className="muted">Opening the note…</p>
   }
   if (note === null || note.deleted) {
     return (
@@ -142,7 +148,12 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
         <button type="button" aria-pressed={preview} onClick={() => setPreview(!preview)}>
           Preview
         </button>
-        <button type="button" aria-pressed={note.pinned} disabled={readOnly} onClick={() => void repository.setPinned(noteId, !note.pinned).then(reload, report)}>
+        <button
+          type="button"
+          aria-pressed={note.pinned}
+          disabled={readOnly}
+          onClick={() => void repository.setPinned(noteId, !note.pinned).then(reload, report)}
+        >
           {note.pinned ? "Unpin" : "Pin"}
         </button>
         <button type="button" aria-pressed={showHistory} onClick={() => setShowHistory(!showHistory)}>

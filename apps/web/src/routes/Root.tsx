@@ -13,8 +13,8 @@ function RevokedBanner() {
   if (lastError?.kind !== "auth") return null
   return (
     <div className="banner error" role="alert">
-      <strong>This device is no longer part of the workspace.</strong> Your notes stay on this device: you can read and
-      export them from Backup, or pair this device again.
+      <strong>This device is no longer part of the workspace.</strong> Your notes stay on this device: you can read and export them from
+      Backup, or pair this device again.
     </div>
   )
 }
@@ -34,14 +34,19 @@ function KitOutdatedBanner() {
 function TooLargeBanner() {
   const { db } = useSession()
   const { tooLarge } = useSyncStatus()
-  const titles = useLiveQuery(async () => (await db.notes.bulkGet(tooLarge.map((held) => held.docId))).map((row) => row?.title || "Untitled"), [db, tooLarge])
+  const titles = useLiveQuery(
+    async () => (await db.notes.bulkGet(tooLarge.map((held) => held.docId))).map((row) => row?.title || "Untitled"),
+    [db, tooLarge]
+  )
   if (tooLarge.length === 0) return null
   return (
     <div className="banner error" role="alert">
       {tooLarge.map((held, i) => (
         <p key={`${held.docId}-${i}`}>
-          <strong>“{titles?.[i] ?? "A note"}” is too large to sync: {(held.bytes / 1024 / 1024).toFixed(1)} MB.</strong> It stays on this
-          device; the rest keeps syncing. Attachments take large files.
+          <strong>
+            “{titles?.[i] ?? "A note"}” is too large to sync: {(held.bytes / 1024 / 1024).toFixed(1)} MB.
+          </strong>{" "}
+          It stays on this device; the rest keeps syncing. Attachments take large files.
         </p>
       ))}
     </div>

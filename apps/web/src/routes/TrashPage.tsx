@@ -26,7 +26,8 @@ export function TrashPage() {
     act(async () => {
       const ids = (rows ?? []).map((row) => row.id)
       if (ids.length === 0) return
-      if (!window.confirm(`Delete ${ids.length} ${ids.length === 1 ? "note" : "notes"} forever, on every device? This cannot be undone.`)) return
+      if (!window.confirm(`Delete ${ids.length} ${ids.length === 1 ? "note" : "notes"} forever, on every device? This cannot be undone.`))
+        return
       const repo = await repository()
       for (const id of ids) await repo.deleteForever(id)
     })
@@ -54,7 +55,12 @@ export function TrashPage() {
                 <strong>{row.title || "Untitled"}</strong> <span className="muted">{row.preview}</span>
               </span>
               <span style={{ display: "flex", gap: "0.4rem" }}>
-                <button type="button" aria-label={`Restore ${row.title || "Untitled"}`} disabled={busy} onClick={() => void act(async () => (await repository()).restore(row.id))}>
+                <button
+                  type="button"
+                  aria-label={`Restore ${row.title || "Untitled"}`}
+                  disabled={busy}
+                  onClick={() => void act(async () => (await repository()).restore(row.id))}
+                >
                   Restore
                 </button>
                 <button

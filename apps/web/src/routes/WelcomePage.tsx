@@ -28,7 +28,9 @@ export function WelcomePage() {
     setBusy(true)
     setError(null)
     // Typed failures come back as Left; anything thrown (storage, a chunk that will not load) is shown too.
-    const result = await work().catch((thrown: unknown) => Either.left({ message: thrown instanceof Error ? thrown.message : String(thrown) }))
+    const result = await work().catch((thrown: unknown) =>
+      Either.left({ message: thrown instanceof Error ? thrown.message : String(thrown) })
+    )
     setBusy(false)
     if (Either.isLeft(result)) setError(result.left.message)
     else await navigate({ to: "/" })
@@ -58,9 +60,9 @@ export function WelcomePage() {
       <p>Notes that work offline and sync between your devices, end-to-end encrypted: the server cannot read them.</p>
       {hadWorkspaceBefore() && (
         <div className="banner error" role="alert">
-          <strong>This browser held a Quire workspace, and its data is gone: the browser cleared this site's storage.</strong>{" "}
-          Everything that had synced is safe on the server. To get it back, join again with a share link from another device,
-          use the recovery kit, or restore a backup. Changes that had not synced before the browser cleared them are lost.
+          <strong>This browser held a Quire workspace, and its data is gone: the browser cleared this site's storage.</strong> Everything
+          that had synced is safe on the server. To get it back, join again with a share link from another device, use the recovery kit, or
+          restore a backup. Changes that had not synced before the browser cleared them are lost.
         </div>
       )}
       {error && (
@@ -94,7 +96,13 @@ export function WelcomePage() {
           <h2>Use a recovery kit</h2>
           <p className="muted">Lost the device that created the workspace? Its recovery kit makes this device the master.</p>
           <label htmlFor="recovery-kit">Recovery kit</label>
-          <textarea id="recovery-kit" rows={5} value={kit} onChange={(event) => setKit(event.target.value)} placeholder="Quire recovery kit…" />
+          <textarea
+            id="recovery-kit"
+            rows={5}
+            value={kit}
+            onChange={(event) => setKit(event.target.value)}
+            placeholder="Quire recovery kit…"
+          />
           <QrScanButton onScan={setKit} />
           <p>
             <button type="submit" disabled={busy || !kit}>

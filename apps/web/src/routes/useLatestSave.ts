@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react"
  * and only the last is written next. Every keystroke is durable within a few milliseconds;
  * until it is, `saving` is true and leaving the page asks first.
  */
-export const useLatestSave = <T,>(save: (value: T) => Promise<void>, onSettled: () => void) => {
+export const useLatestSave = <T>(save: (value: T) => Promise<void>, onSettled: () => void) => {
   const running = useRef(false)
   const next = useRef<{ value: T } | null>(null)
   const [saving, setSaving] = useState(false)

@@ -13,7 +13,8 @@ export const makeAdminApi = (credentials: WorkspaceCredentials) => {
     info: () => run(client.workspaces.get({ path })),
     devices: () => run(client.devices.list({ path })),
     revoke: (tokenId: string) => run(client.devices.revoke({ path: { ...path, tokenId } })),
-    createPairing: (ttlSeconds?: number) => run(client.devices.createPairing({ path, payload: ttlSeconds === undefined ? {} : { ttlSeconds } }))
+    createPairing: (ttlSeconds?: number) =>
+      run(client.devices.createPairing({ path, payload: ttlSeconds === undefined ? {} : { ttlSeconds } }))
   }
 }
 

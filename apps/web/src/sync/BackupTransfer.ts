@@ -15,7 +15,8 @@ const pathOf = (endpoint: "download" | "restore", ws = "") => QuireApi.groups.ba
 /** A failed response as a `SyncError`: the server's tagged error when it sent one. */
 const failureOf = async (response: Response): Promise<Result<never>> => {
   const body: unknown = await response.json().catch(() => undefined)
-  const tagged = typeof body === "object" && body !== null && "_tag" in body ? body : { _tag: "ResponseError", message: `HTTP ${response.status}` }
+  const tagged =
+    typeof body === "object" && body !== null && "_tag" in body ? body : { _tag: "ResponseError", message: `HTTP ${response.status}` }
   return Either.left(toSyncError(tagged))
 }
 
@@ -48,7 +49,10 @@ export const downloadBackup = (credentials: WorkspaceCredentials, onProgress: (b
   })
 
 /** Uploads a backup file as a new workspace; the body streams from the file. */
-export const uploadRestore = (serverUrl: string, backup: Blob): Promise<Result<{ workspaceId: string; deviceId: string; masterToken: string }>> =>
+export const uploadRestore = (
+  serverUrl: string,
+  backup: Blob
+): Promise<Result<{ workspaceId: string; deviceId: string; masterToken: string }>> =>
   attempt(async () => {
     const response = await fetch(serverUrl + pathOf("restore"), {
       method: "POST",

@@ -31,8 +31,7 @@ export const makeSyncApi = (serverUrl: string, token: string, workspaceId: strin
   // Built once: deriving the client from the contract is far slower than a request on loopback.
   const client: Effect.Effect<Client> = Effect.succeed(Effect.runSync(makeClient(serverUrl, token)))
   const path = { ws: workspaceId }
-  const call = <A, E>(f: (client: Client) => Effect.Effect<A, E>, signal?: AbortSignal) =>
-    run(Effect.flatMap(client, f), signal)
+  const call = <A, E>(f: (client: Client) => Effect.Effect<A, E>, signal?: AbortSignal) => run(Effect.flatMap(client, f), signal)
   return {
     push: (changes: ReadonlyArray<{ clientSeq: number; key: Uint8Array; data: Uint8Array }>) =>
       call((c) => c.changes.push({ path, payload: { changes } })),
@@ -54,6 +53,6 @@ export const makeAnonymousApi = (serverUrl: string) => {
   return {
     createWorkspace: (label: string) => run(Effect.flatMap(client, (c) => c.workspaces.create({ payload: { label } }))),
     pair: (workspaceId: string, code: string, label: string) =>
-      run(Effect.flatMap(client, (c) => c.devices.pair({ payload: { workspaceId, code, label } }))),
+      run(Effect.flatMap(client, (c) => c.devices.pair({ payload: { workspaceId, code, label } })))
   }
 }

@@ -35,7 +35,11 @@ const refuse = (message: string): Result<never> => Either.left({ kind: "auth", m
 const alreadyHolding = async (registry: DeviceRegistry) =>
   (await registry.current()) === undefined ? undefined : refuse("This device already holds a workspace; leave it first.")
 
-export const createWorkspace = async (registry: DeviceRegistry, serverUrl: string, deviceLabel: string): Promise<Result<OpenedWorkspace>> => {
+export const createWorkspace = async (
+  registry: DeviceRegistry,
+  serverUrl: string,
+  deviceLabel: string
+): Promise<Result<OpenedWorkspace>> => {
   const holding = await alreadyHolding(registry)
   if (holding) return holding
   const key = await Effect.runPromise(generateWorkspaceKey)
@@ -43,7 +47,9 @@ export const createWorkspace = async (registry: DeviceRegistry, serverUrl: strin
   const created = await makeAnonymousApi(serverUrl).createWorkspace(deviceLabel)
   if (Either.isLeft(created)) return Either.left(created.left)
   const { workspaceId, deviceId, masterToken } = created.right
-  return Either.right(await rememberWorkspace(registry, { workspaceId, deviceId, token: masterToken, role: "master", workspaceKey, serverUrl }))
+  return Either.right(
+    await rememberWorkspace(registry, { workspaceId, deviceId, token: masterToken, role: "master", workspaceKey, serverUrl })
+  )
 }
 
 export const joinWorkspace = async (registry: DeviceRegistry, link: string, deviceLabel: string): Promise<Result<OpenedWorkspace>> => {
@@ -68,7 +74,12 @@ export const joinWorkspace = async (registry: DeviceRegistry, link: string, devi
 }
 
 /** Restores a server backup as a new workspace; the key (from the recovery kit) reads it. */
-export const restoreWorkspace = async (registry: DeviceRegistry, serverUrl: string, backup: Blob, keyText: string): Promise<Result<OpenedWorkspace>> => {
+export const restoreWorkspace = async (
+  registry: DeviceRegistry,
+  serverUrl: string,
+  backup: Blob,
+  keyText: string
+): Promise<Result<OpenedWorkspace>> => {
   const holding = await alreadyHolding(registry)
   if (holding) return holding
   const key = await Effect.runPromise(Effect.either(importWorkspaceKey(keyText)))
@@ -76,7 +87,16 @@ export const restoreWorkspace = async (registry: DeviceRegistry, serverUrl: stri
   const restored = await uploadRestore(serverUrl, backup)
   if (Either.isLeft(restored)) return Either.left(restored.left)
   const { workspaceId, deviceId, masterToken } = restored.right
-  return Either.right(await rememberWorkspace(registry, { workspaceId, deviceId, token: masterToken, role: "master", workspaceKey: keyText.trim(), serverUrl }))
+  return Either.right(
+    await rememberWorkspace(registry, {
+      workspaceId,
+      deviceId,
+      token: masterToken,
+      role: "master",
+      workspaceKey: keyText.trim(),
+      serverUrl
+    })
+  )
 }
 
 /** What leaving would remove, for the person to confirm before anything is deleted. */

@@ -33,7 +33,12 @@ const start = async () => {
     const credentials = await readMeta(db, "workspace")
     if (!credentials) return
     const key = await workspaceKeyOf(credentials)
-    const leader = new SyncEngine(db, new DocStore(db, key), makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId), key)
+    const leader = new SyncEngine(
+      db,
+      new DocStore(db, key),
+      makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId),
+      key
+    )
     engine = leader
     leader.subscribe((status) => channel.send({ _tag: "Status", status }))
     self.addEventListener("online", () => leader.kick())

@@ -84,7 +84,11 @@ export const createWorkspaceIn = async (page: Page, deviceName = "Laptop") => {
 }
 
 /** Waits until the editor says every keystroke is stored on the device. */
-export const waitUntilSaved = (page: Page) => page.getByRole("status", { name: "Save state" }).filter({ hasText: /^Saved on this device/ }).waitFor()
+export const waitUntilSaved = (page: Page) =>
+  page
+    .getByRole("status", { name: "Save state" })
+    .filter({ hasText: /^Saved on this device/ })
+    .waitFor()
 
 /** Creates a note through the UI and returns its id. */
 export const createNoteIn = async (page: Page, title: string, body: string) => {

@@ -211,11 +211,18 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
     await page.getByRole("button", { name: "History" }).click()
     await page.getByRole("region", { name: "Version history" }).getByText("Recipe", { exact: true }).first().waitFor()
     await screenshot(page, "13-history")
-    await page.getByRole("region", { name: "Version history" }).getByRole("button", { name: /^Restore the version/ }).first().click()
+    await page
+      .getByRole("region", { name: "Version history" })
+      .getByRole("button", { name: /^Restore the version/ })
+      .first()
+      .click()
     await expect.poll(() => page.getByLabel("Title").inputValue()).not.toBe("Bread recipe")
 
     await page.goto("/settings/backup")
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export as Markdown (zip)" }).click()])
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export as Markdown (zip)" }).click()
+    ])
     const zip = path.join(tmpdir(), `quire-md-${Date.now()}.zip`)
     await download.saveAs(zip)
     const files = unzipSync(new Uint8Array(await readFile(zip)))
@@ -224,7 +231,10 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
     expect(strFromU8(files["reading-list.md"]!)).toContain("Dune; The Dispossessed")
     expect(strFromU8(files["reading-list.md"]!)).toMatch(/^---\ntitle: "Reading list"/)
 
-    const [backup] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download server backup" }).click()])
+    const [backup] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download server backup" }).click()
+    ])
     const backupFile = path.join(tmpdir(), `quire-backup-${Date.now()}.qbak`)
     await backup.saveAs(backupFile)
     expect((await readFile(backupFile)).subarray(0, 4).toString()).toBe("QBAK")

@@ -98,7 +98,7 @@ describe.skipIf(!chromiumPath)("guard rails in Chromium", () => {
 
     const { page: rescued } = await device()
     await rescued.goto("/welcome")
-    await rescued.getByLabel("Recovery kit", { exact: true }).fill(await lost.getByLabel("Recovery kit text").textContent() ?? "")
+    await rescued.getByLabel("Recovery kit", { exact: true }).fill((await lost.getByLabel("Recovery kit text").textContent()) ?? "")
     await rescued.getByRole("button", { name: "Recover the workspace" }).click()
     await rescued.getByRole("button", { name: "New note" }).waitFor()
     await expect.poll(() => titlesIn(rescued), { timeout: 20_000 }).toEqual(["Before the loss"])
@@ -125,12 +125,20 @@ describe.skipIf(!chromiumPath)("guard rails in Chromium", () => {
     // A buggy or newer device: a sealed envelope for this note whose Loro bytes make no sense.
     const key = await Effect.runPromise(importWorkspaceKey(kit.key))
     const keyOf = await Effect.runPromise(makeDocKeys(key))
-    const data = await Effect.runPromise(sealBlob(key, encodeEnvelope([{ docId: id, bytes: new Uint8Array([0x6c, 0x6f, 0x72, 0x6f, 9, 9, 9, 9]) }])))
+    const data = await Effect.runPromise(
+      sealBlob(key, encodeEnvelope([{ docId: id, bytes: new Uint8Array([0x6c, 0x6f, 0x72, 0x6f, 9, 9, 9, 9]) }]))
+    )
     const pushed = await fetch(`${app.url}/api/v1/workspaces/${kit.workspaceId}/changes`, {
       method: "POST",
       headers: { authorization: `Bearer ${kit.masterToken}`, "content-type": "application/json" },
       body: JSON.stringify({
-        changes: [{ clientSeq: 900_000, key: Buffer.from(await Effect.runPromise(keyOf(id))).toString("base64url"), data: Buffer.from(data).toString("base64") }]
+        changes: [
+          {
+            clientSeq: 900_000,
+            key: Buffer.from(await Effect.runPromise(keyOf(id))).toString("base64url"),
+            data: Buffer.from(data).toString("base64")
+          }
+        ]
       })
     })
     expect(pushed.status).toBe(200)
@@ -156,7 +164,9 @@ describe.skipIf(!chromiumPath)("guard rails in Chromium", () => {
     expect(response?.headers()["x-content-type-options"]).toBe("nosniff")
     expect(response?.headers()["referrer-policy"]).toBe("no-referrer")
     const injected = await page.evaluate(async () => {
-      const blocked = new Promise<string>((resolve) => document.addEventListener("securitypolicyviolation", (event) => resolve(event.violatedDirective)))
+      const blocked = new Promise<string>((resolve) =>
+        document.addEventListener("securitypolicyviolation", (event) => resolve(event.violatedDirective))
+      )
       const script = document.createElement("script")
       script.textContent = "window.__injected = true"
       document.body.append(script)
@@ -185,7 +195,10 @@ describe.skipIf(!chromiumPath)("guard rails in Chromium", () => {
     const requests: Array<string> = []
     page.on("request", (request) => requests.push(request.url()))
     await createNoteIn(page, "Tracked", "![pixel](https://tracker.example/pixel.png)")
-    await page.getByRole("button", { name: /preview/i }).first().click()
+    await page
+      .getByRole("button", { name: /preview/i })
+      .first()
+      .click()
     const preview = page.getByLabel("Rendered preview")
     await preview.getByRole("link", { name: /pixel/ }).waitFor()
     expect(await preview.locator("img").count()).toBe(0)

@@ -18,7 +18,8 @@ const call = async <T>(device: Device, method: string, path: string, body?: unkn
   return json as T
 }
 
-export const workspaceInfo = (device: Device): Promise<{ headSeq: number; changeCount: number; bytesUsed: number }> => call(device, "GET", "")
+export const workspaceInfo = (device: Device): Promise<{ headSeq: number; changeCount: number; bytesUsed: number }> =>
+  call(device, "GET", "")
 
 /** Every change the server holds now, in seq order. */
 export const storedChanges = async (device: Device): Promise<Array<{ seq: number; key: string; kind: string; data: Uint8Array }>> => {
@@ -39,4 +40,6 @@ export const storedChanges = async (device: Device): Promise<Array<{ seq: number
 
 /** Pushes exactly these bytes as this device, past its engine and outbox. */
 export const pushRaw = (device: Device, changes: ReadonlyArray<{ clientSeq: number; key: Uint8Array; data: Uint8Array }>) =>
-  call<unknown>(device, "POST", "/changes", { changes: changes.map((c) => ({ clientSeq: c.clientSeq, key: b64url(c.key), data: b64(c.data) })) })
+  call<unknown>(device, "POST", "/changes", {
+    changes: changes.map((c) => ({ clientSeq: c.clientSeq, key: b64url(c.key), data: b64(c.data) }))
+  })

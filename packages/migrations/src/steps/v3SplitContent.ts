@@ -19,7 +19,8 @@ export const v3SplitContent: Migration = {
   up: (doc, { docId }) => {
     const map = doc.getMap(noteRoot)
     const legacy = map.get(legacyContentKey)
-    const content = isContainer(legacy) && legacy.kind() === "Text" ? (legacy as LoroText).toString() : typeof legacy === "string" ? legacy : ""
+    const content =
+      isContainer(legacy) && legacy.kind() === "Text" ? (legacy as LoroText).toString() : typeof legacy === "string" ? legacy : ""
     const { title, body } = splitContent(content)
     importDeterministicChange(doc, deterministicPeer(docId, "v3", content), (fresh) => {
       const freshMap = fresh.getMap(noteRoot)

@@ -50,11 +50,7 @@ export class PairingCodeInvalid extends Schema.TaggedError<PairingCodeInvalid>()
 ) {}
 
 /** 403: the token is valid but belongs to another workspace or lacks the master role. */
-export class Forbidden extends Schema.TaggedError<Forbidden>()(
-  "Forbidden",
-  withMessage,
-  HttpApiSchema.annotations({ status: 403 })
-) {}
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", withMessage, HttpApiSchema.annotations({ status: 403 })) {}
 
 /** 404: no workspace with that id. */
 export class WorkspaceNotFound extends Schema.TaggedError<WorkspaceNotFound>()(
@@ -141,11 +137,7 @@ export class QuotaExceeded extends Schema.TaggedError<QuotaExceeded>()(
 ) {}
 
 /** 413: the server as a whole is out of the space its operator gave it; nothing was stored. */
-export class ServerFull extends Schema.TaggedError<ServerFull>()(
-  "ServerFull",
-  withMessage,
-  HttpApiSchema.annotations({ status: 413 })
-) {}
+export class ServerFull extends Schema.TaggedError<ServerFull>()("ServerFull", withMessage, HttpApiSchema.annotations({ status: 413 })) {}
 
 /** 429: too many unauthenticated requests from this address; retry after the given seconds. */
 export class RateLimited extends Schema.TaggedError<RateLimited>()(

@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest"
 import { protocolVersion } from "./ProtocolVersion.js"
 import { QuireApi } from "./QuireApi.js"
 
-const contractHash = () => createHash("sha256").update(JSON.stringify(OpenApi.fromApi(QuireApi))).digest("hex").slice(0, 16)
+const contractHash = () =>
+  createHash("sha256")
+    .update(JSON.stringify(OpenApi.fromApi(QuireApi)))
+    .digest("hex")
+    .slice(0, 16)
 
 describe("the protocol version", () => {
   it("is pinned to the contract: change the API, bump protocolVersion and this hash together", () => {

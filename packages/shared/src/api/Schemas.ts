@@ -8,7 +8,9 @@ export const Bytes = Schema.transformOrFail(Schema.String, Schema.Uint8ArrayFrom
   strict: true,
   decode: (text, _, ast) => {
     const bytes = decodeBase64(text)
-    return bytes ? ParseResult.succeed(bytes) : ParseResult.fail(new ParseResult.Type(ast, text, "not valid base64 (standard alphabet, padded)"))
+    return bytes
+      ? ParseResult.succeed(bytes)
+      : ParseResult.fail(new ParseResult.Type(ast, text, "not valid base64 (standard alphabet, padded)"))
   },
   encode: (bytes) => ParseResult.succeed(encodeBase64(bytes))
 }).annotations({
@@ -22,7 +24,8 @@ const base64UrlKey = (what: string) => {
     strict: true,
     decode: (text, _, ast) => {
       const bytes = /^[A-Za-z0-9_-]*$/.test(text) ? Encoding.decodeBase64Url(text) : undefined
-      if (bytes === undefined || Either.isLeft(bytes)) return ParseResult.fail(new ParseResult.Type(ast, text, `not base64url (${description})`))
+      if (bytes === undefined || Either.isLeft(bytes))
+        return ParseResult.fail(new ParseResult.Type(ast, text, `not base64url (${description})`))
       const size = bytes.right.length
       return size >= Limits.minKeyBytes && size <= Limits.maxKeyBytes
         ? ParseResult.succeed(bytes.right)

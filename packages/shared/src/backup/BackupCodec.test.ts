@@ -18,11 +18,34 @@ const sample: Backup = {
 
 // The layout of BackupCodec.ts, spelled out field by field.
 const sampleBody = [
-  "5142414b", "02", // magic, version
-  "01", "0000000000000002", "00112233445566778899aabbccddeeff", "0000000000000001", "00", "10", "4b".repeat(16), "00000001", "01",
-  "01", "0000000000000004", "00112233445566778899aabbccddeeff", "0000000000000002", "01", "10", "4b".repeat(16), "00000000",
-  "02", "10", "42".repeat(16), "00000002", "aabb",
-  "00", "0000000000000005", "0000000000000002", "0000000000000001" // end: head, changes, blobs
+  "5142414b",
+  "02", // magic, version
+  "01",
+  "0000000000000002",
+  "00112233445566778899aabbccddeeff",
+  "0000000000000001",
+  "00",
+  "10",
+  "4b".repeat(16),
+  "00000001",
+  "01",
+  "01",
+  "0000000000000004",
+  "00112233445566778899aabbccddeeff",
+  "0000000000000002",
+  "01",
+  "10",
+  "4b".repeat(16),
+  "00000000",
+  "02",
+  "10",
+  "42".repeat(16),
+  "00000002",
+  "aabb",
+  "00",
+  "0000000000000005",
+  "0000000000000002",
+  "0000000000000001" // end: head, changes, blobs
 ].join("")
 const sampleFile = sampleBody + createHash("sha256").update(Buffer.from(sampleBody, "hex")).digest("hex")
 
@@ -84,7 +107,11 @@ describe("BackupCodec", () => {
   it("refuses a record larger than the reader allows before reading it", async () => {
     const body = unhex(sampleBody.replace("00000002aabb", "7fffffffaabb"))
     const records = readBackup(inPieces(withChecksum(body), 1024), { maxRecordBytes: 1024 })
-    await expect((async () => { for await (const _ of records) void _ })()).rejects.toThrow(/larger than/)
+    await expect(
+      (async () => {
+        for await (const _ of records) void _
+      })()
+    ).rejects.toThrow(/larger than/)
   })
 
   it("rejects logs that could not come from a workspace: reordered seqs, a change past the head, wrong counts", async () => {

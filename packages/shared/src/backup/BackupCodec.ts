@@ -266,7 +266,10 @@ export async function* readBackup(chunks: AsyncIterable<Uint8Array>, limits: Bac
 }
 
 /** Reads a whole backup held in memory (tests, small tools). */
-export const decodeBackup = async (file: Uint8Array, limits: BackupReadLimits = { maxRecordBytes: 2 ** 31 }): Promise<Either.Either<Backup, BackupFormatError>> => {
+export const decodeBackup = async (
+  file: Uint8Array,
+  limits: BackupReadLimits = { maxRecordBytes: 2 ** 31 }
+): Promise<Either.Either<Backup, BackupFormatError>> => {
   const changes: Array<BackupChange> = []
   const blobs: Array<BackupBlob> = []
   try {

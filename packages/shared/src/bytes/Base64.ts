@@ -19,7 +19,10 @@ const alphabet = /^[A-Za-z0-9+/]*={0,2}$/
 const wellFormed = (text: string) => text.length % 4 === 0 && alphabet.test(text)
 
 export const encodeBase64 = (bytes: Uint8Array): string => {
-  if (nodeBuffer) return nodeBuffer.from(bytes.buffer instanceof ArrayBuffer ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes).toString("base64")
+  if (nodeBuffer)
+    return nodeBuffer
+      .from(bytes.buffer instanceof ArrayBuffer ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes)
+      .toString("base64")
   const native = (bytes as Uint8Array & NativeBase64).toBase64
   return native ? native.call(bytes) : Encoding.encodeBase64(bytes)
 }

@@ -15,7 +15,9 @@ const header = new Uint8Array([blobVersion])
 
 /** Encrypts `plaintext`. `nonce` is for test vectors only; by default a random one is drawn. */
 export const sealBlob = (key: CryptoKey, plaintext: Uint8Array, nonce: Uint8Array = crypto.getRandomValues(new Uint8Array(nonceLength))) =>
-  Effect.promise(() => crypto.subtle.encrypt({ name: "AES-GCM", iv: bufferSource(nonce), additionalData: header }, key, bufferSource(plaintext))).pipe(
+  Effect.promise(() =>
+    crypto.subtle.encrypt({ name: "AES-GCM", iv: bufferSource(nonce), additionalData: header }, key, bufferSource(plaintext))
+  ).pipe(
     Effect.map((ciphertext) => {
       const blob = new Uint8Array(1 + nonceLength + ciphertext.byteLength)
       blob.set(header, 0)
@@ -29,7 +31,9 @@ export const sealBlob = (key: CryptoKey, plaintext: Uint8Array, nonce: Uint8Arra
 export const openBlob = (key: CryptoKey, blob: Uint8Array) =>
   Effect.gen(function* () {
     if (blob.length < 1 + nonceLength + tagLength) {
-      return yield* new EnvelopeTampered({ message: `A sealed blob is at least ${1 + nonceLength + tagLength} bytes; this one is ${blob.length}.` })
+      return yield* new EnvelopeTampered({
+        message: `A sealed blob is at least ${1 + nonceLength + tagLength} bytes; this one is ${blob.length}.`
+      })
     }
     if (blob[0] !== blobVersion) {
       return yield* new EnvelopeTampered({ message: `Blob version ${blob[0]} is not one this app reads (${blobVersion}).` })
@@ -41,7 +45,8 @@ export const openBlob = (key: CryptoKey, blob: Uint8Array) =>
           key,
           bufferSource(blob.subarray(1 + nonceLength))
         ),
-      catch: () => new EnvelopeTampered({ message: "The blob does not decrypt with this workspace key: it was altered or the key is wrong." })
+      catch: () =>
+        new EnvelopeTampered({ message: "The blob does not decrypt with this workspace key: it was altered or the key is wrong." })
     })
     return new Uint8Array(plaintext)
   })

@@ -14,9 +14,7 @@ const usages: Array<KeyUsage> = ["encrypt", "decrypt"]
 export const generateWorkspaceKey = Effect.promise(() => crypto.subtle.generateKey(algorithm, true, usages))
 
 export const exportWorkspaceKey = (key: CryptoKey) =>
-  Effect.promise(() => crypto.subtle.exportKey("raw", key)).pipe(
-    Effect.map((raw) => Encoding.encodeBase64Url(new Uint8Array(raw)))
-  )
+  Effect.promise(() => crypto.subtle.exportKey("raw", key)).pipe(Effect.map((raw) => Encoding.encodeBase64Url(new Uint8Array(raw))))
 
 export const importWorkspaceKey = (text: string) =>
   Effect.gen(function* () {

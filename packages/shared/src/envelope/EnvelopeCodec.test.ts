@@ -8,11 +8,22 @@ const entries = [
 ]
 
 // version · count · ("note-1" · 3 bytes) · ("workspace" · 0 bytes)
-const vector = ["01", "00000002", "0006", Buffer.from("note-1").toString("hex"), "00000003", "010203", "0009", Buffer.from("workspace").toString("hex"), "00000000"].join("")
+const vector = [
+  "01",
+  "00000002",
+  "0006",
+  Buffer.from("note-1").toString("hex"),
+  "00000003",
+  "010203",
+  "0009",
+  Buffer.from("workspace").toString("hex"),
+  "00000000"
+].join("")
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")
 const unhex = (text: string) => new Uint8Array(Buffer.from(text, "hex"))
-const errorOf = (bytes: Uint8Array) => Either.match(decodeEnvelope(bytes), { onLeft: (e) => `${e._tag}: ${e.message}`, onRight: () => "decoded" })
+const errorOf = (bytes: Uint8Array) =>
+  Either.match(decodeEnvelope(bytes), { onLeft: (e) => `${e._tag}: ${e.message}`, onRight: () => "decoded" })
 
 describe("EnvelopeCodec", () => {
   it("encodes the fixed test vector byte for byte and decodes it back", () => {

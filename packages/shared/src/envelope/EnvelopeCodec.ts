@@ -28,7 +28,11 @@ export const encodeEnvelope = (entries: ReadonlyArray<EnvelopeEntry>): Uint8Arra
   for (const entry of entries) {
     const docId = utf8.encode(entry.docId)
     if (docId.length === 0 || docId.length > maxDocIdBytes) throw new RangeError(`doc id of ${docId.length} bytes`)
-    writer.u8(docId.length >> 8).u8(docId.length & 0xff).bytes(docId).lengthPrefixed(entry.bytes)
+    writer
+      .u8(docId.length >> 8)
+      .u8(docId.length & 0xff)
+      .bytes(docId)
+      .lengthPrefixed(entry.bytes)
   }
   return writer.finish()
 }

@@ -19,7 +19,12 @@ export const ChangesHandlers = HttpApiBuilder.group(QuireApi, "changes", (handle
       .handle("pull", ({ path, urlParams }) =>
         callerOf(path.ws).pipe(
           Effect.zipRight(
-            changeLog.pull(path.ws, urlParams.after ?? 0, urlParams.limit ?? Limits.defaultPageSize, urlParams.maxBytes ?? Limits.defaultPageBytes)
+            changeLog.pull(
+              path.ws,
+              urlParams.after ?? 0,
+              urlParams.limit ?? Limits.defaultPageSize,
+              urlParams.maxBytes ?? Limits.defaultPageBytes
+            )
           )
         )
       )
