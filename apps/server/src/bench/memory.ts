@@ -5,11 +5,12 @@
  * reset through clear_refs before each operation) catches what sampling could miss.
  */
 import { randomBytes } from "node:crypto"
-import { createReadStream, createWriteStream, readFileSync, writeFileSync } from "node:fs"
+import { createReadStream, createWriteStream } from "node:fs"
 import { stat } from "node:fs/promises"
 import { request as httpRequest } from "node:http"
 import { pipeline } from "node:stream/promises"
 import { spawnServer, type SpawnedServer } from "../testing/SpawnedServer.js"
+import { resetPeak, statusKiB } from "./ProcessStats.js"
 
 const MiB = 1024 * 1024
 /** What the issue sets: the server may grow by at most this much while streaming. */
@@ -27,22 +28,6 @@ export interface MemoryRow {
   readonly met: boolean
   /** The slowest `/health` answer while the operation ran: the server stays responsive. */
   readonly healthMaxMs: number
-}
-
-const statusKiB = (pid: number, field: "VmRSS" | "VmHWM") => {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith(`${field}:`))
-  return Number(line?.match(/(\d+)/)?.[1] ?? 0)
-}
-
-/** Resets the process's peak RSS (VmHWM) to its current RSS; Linux-only, ignored elsewhere. */
-const resetPeak = (pid: number) => {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, "5")
-  } catch {
-    // Not permitted or not Linux: sampling alone measures the peak.
-  }
 }
 
 /** Runs `operation` while watching the server's memory and its `/health` latency. */

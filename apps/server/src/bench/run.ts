@@ -1,17 +1,20 @@
 /**
- * Server benchmark: push latency, batch throughput, long-poll wake-up and pull, over loopback;
- * then the server process's memory while a 256 MiB workspace (BENCH_WORKSPACE_MIB) streams
- * out as a backup and back in as a restore. Against the embedded database and, when
- * TEST_DATABASE_URL is set, a real Postgres. Prints tables and writes
- * bench-results/server.json at the repository root.
+ * Server benchmark, in sections (BENCH_SECTIONS): `latency` (push, batch, long-poll wake-up and
+ * pull, one client over loopback), `throughput` (pushes/s against the floor server, see
+ * throughput.ts), `longpoll` (1,000 devices waiting on one server process), `memory` (the
+ * server's RSS while a 256 MiB workspace, BENCH_WORKSPACE_MIB, streams out as a backup and
+ * back in as a restore). Against the embedded database and, when TEST_DATABASE_URL is set, a
+ * real Postgres. Prints tables and writes bench-results/server.json at the repository root.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import pg from "pg"
 import { startInProcess } from "../testing/InProcessServer.js"
+import { benchLongPoll, type LongPollRow } from "./longpoll.js"
 import { benchMemory, type MemoryRow } from "./memory.js"
+import { benchDatabases, percentile, withStore } from "./stores.js"
+import { benchThroughput, type RatioRow, type ThroughputRow } from "./throughput.js"
 
 interface Row {
   readonly database: string
@@ -19,11 +22,6 @@ interface Row {
   readonly p50Ms: number
   readonly p95Ms: number
   readonly runs: number
-}
-
-const percentile = (samples: ReadonlyArray<number>, p: number) => {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2))
 }
 
 const summarize = (database: string, measure: string, samples: ReadonlyArray<number>): Row => ({
@@ -103,52 +101,62 @@ const benchDatabase = async (database: string, env: Record<string, string>): Pro
   }
 }
 
-/** A fresh, empty store for each run: a temporary data folder, plus a new database on a real Postgres. */
-const withStore = async <A>(adminUrl: string | undefined, run: (env: Record<string, string>) => Promise<A>): Promise<A> => {
-  const dataDir = await mkdtemp(path.join(tmpdir(), "quire-bench-"))
-  if (!adminUrl) {
-    try {
-      return await run({ DATA_DIR: dataDir })
-    } finally {
-      await rm(dataDir, { recursive: true, force: true })
-    }
-  }
-  const name = `quire_bench_${Date.now()}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  try {
-    return await run({ DATA_DIR: dataDir, DATABASE_URL: url.toString() })
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await admin.end()
-    await rm(dataDir, { recursive: true, force: true })
-  }
-}
+/** BENCH_SECTIONS picks sections by name (comma-separated); all of them by default. */
+const sections = new Set((process.env.BENCH_SECTIONS ?? "latency,throughput,longpoll,memory").split(",").map((name) => name.trim()))
 
 const main = async () => {
-  const adminUrl = process.env.TEST_DATABASE_URL
-  const databases: Array<[string, string | undefined]> = [["embedded", undefined], ...(adminUrl ? [["postgres", adminUrl] as [string, string]] : [])]
+  const databases = benchDatabases()
   const workspaceMiB = Number(process.env.BENCH_WORKSPACE_MIB ?? 256)
   const rows: Array<Row> = []
+  const throughput: Array<ThroughputRow> = []
+  const ratios: Array<RatioRow> = []
+  const longPoll: Array<LongPollRow> = []
   const memory: Array<MemoryRow> = []
-  for (const [database, url] of databases) rows.push(...(await withStore(url, (env) => benchDatabase(database, env))))
-  console.table(rows)
-  for (const [database, url] of databases) {
-    const backupDir = await mkdtemp(path.join(tmpdir(), "quire-bench-backup-"))
-    try {
-      memory.push(...(await withStore(url, (env) => benchMemory(database, env, path.join(backupDir, "workspace.qbak"), workspaceMiB))))
-    } finally {
-      await rm(backupDir, { recursive: true, force: true })
-    }
+  if (sections.has("latency")) {
+    for (const [database, url] of databases) rows.push(...(await withStore(url, (env) => benchDatabase(database, env))))
+    console.table(rows)
   }
-  console.table(memory)
+  if (sections.has("throughput")) {
+    for (const [database, url] of databases) {
+      const result = await withStore(url, (env) => benchThroughput(database, env))
+      throughput.push(...result.rows)
+      ratios.push(...result.ratios)
+    }
+    console.table(throughput)
+    console.table(ratios)
+  }
+  if (sections.has("longpoll")) {
+    for (const [database, url] of databases) longPoll.push(await withStore(url, (env) => benchLongPoll(database, env)))
+    console.table(longPoll)
+  }
+  if (sections.has("memory")) {
+    for (const [database, url] of databases) {
+      const backupDir = await mkdtemp(path.join(tmpdir(), "quire-bench-backup-"))
+      try {
+        memory.push(...(await withStore(url, (env) => benchMemory(database, env, path.join(backupDir, "workspace.qbak"), workspaceMiB))))
+      } finally {
+        await rm(backupDir, { recursive: true, force: true })
+      }
+    }
+    console.table(memory)
+  }
   const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../bench-results")
   await mkdir(outDir, { recursive: true })
   const file = path.join(outDir, "server.json")
-  await writeFile(file, JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows, memory }, null, 2))
+  // A run of some sections replaces those and keeps the others' last figures.
+  const previous = await readFile(file, "utf8").then(
+    (text) => Object.fromEntries(Object.entries(JSON.parse(text) as Record<string, unknown>).filter(([, value]) => !Array.isArray(value))),
+    () => ({})
+  )
+  const measured = { measuredAt: new Date().toISOString(), node: process.version }
+  const results = {
+    ...previous,
+    ...(sections.has("latency") ? { latency: { ...measured, rows } } : {}),
+    ...(sections.has("throughput") ? { throughput: { ...measured, rows: throughput, ratios } } : {}),
+    ...(sections.has("longpoll") ? { longPoll: { ...measured, rows: longPoll } } : {}),
+    ...(sections.has("memory") ? { memory: { ...measured, rows: memory } } : {})
+  }
+  await writeFile(file, JSON.stringify(results, null, 2))
   console.log(`wrote ${file}`)
 }
 

@@ -26,26 +26,41 @@ const mainJs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..
 
 export interface SpawnedServer extends RunningServer {
   readonly process: ChildProcess
-  /** Everything the process wrote, for assertions on logs and errors. */
+  /** What the process wrote (its last mebibyte: a bench logs a line per request), for assertions on logs and errors. */
   readonly output: () => string
   readonly exited: Promise<number | null>
 }
 
+export interface SpawnOptions {
+  /** Options for node itself, e.g. `--cpu-prof`. */
+  readonly nodeArgs?: ReadonlyArray<string>
+  /** The script to run instead of the server's `dist/main.js` (the bench's floor server). */
+  readonly script?: string
+  /** What the script logs once it listens. */
+  readonly listening?: string
+}
+
+const keptOutput = 1024 * 1024
+
 /** Starts `node dist/main.js` with `env` and resolves once it logs that it is listening. */
-export const spawnServer = async (env: Record<string, string>): Promise<SpawnedServer> => {
+export const spawnServer = async (env: Record<string, string>, options: SpawnOptions = {}): Promise<SpawnedServer> => {
   const port = env.PORT ? Number(env.PORT) : await freePort()
-  const child = spawn(process.execPath, [mainJs], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? mainJs], {
     env: { ...process.env, ...quietEnv, LOG_LEVEL: "info", ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"]
   })
   let output = ""
-  child.stdout!.on("data", (chunk) => (output += chunk))
-  child.stderr!.on("data", (chunk) => (output += chunk))
+  const keep = (chunk: Buffer) => {
+    output += chunk
+    if (output.length > 2 * keptOutput) output = output.slice(-keptOutput)
+  }
+  child.stdout!.on("data", keep)
+  child.stderr!.on("data", keep)
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${output}`)), 30_000)
     const onData = () => {
-      if (output.includes("Quire is listening")) {
+      if (output.includes(options.listening ?? "Quire is listening")) {
         clearTimeout(timer)
         resolve()
       }
