@@ -6,6 +6,7 @@ import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer, Logger } from "effect"
 import { createServer } from "node:http"
+import { LastSeen } from "./auth/LastSeen.js"
 import { Pairings } from "./auth/Pairings.js"
 import { Tokens } from "./auth/Tokens.js"
 import { AppConfig, type AppConfigShape } from "./config/AppConfig.js"
@@ -49,6 +50,7 @@ const ServicesLive = Layer.mergeAll(
 ).pipe(
   Layer.provideMerge(Notifier.Default),
   Layer.provideMerge(Layer.merge(Tokens.Default, ServerUsage.Default)),
+  Layer.provideMerge(LastSeen.Default),
   Layer.provideMerge(DatabaseLive)
 )
 

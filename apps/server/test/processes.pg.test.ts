@@ -1,5 +1,7 @@
 /** Several server processes on one Postgres: still one gapless log, and long-polls wake across them. */
+import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { listenApplicationName } from "../src/notify/Notifier.js"
 import { postgresOnly, type ProvisionedStore } from "./support/databases.js"
 import { createWorkspace, pairDevice, push, request } from "./support/Http.js"
 import { spawnServer, type SpawnedServer } from "./support/TestServer.js"
@@ -45,6 +47,29 @@ describe.skipIf(database === undefined)("two server processes on one Postgres", 
     const woken = await waiting
     expect(woken.body).toEqual({ headSeq: 1 })
     // LISTEN/NOTIFY, not the 30 s timeout.
+    expect(Date.now() - pushedAt).toBeLessThan(5_000)
+  })
+
+  it("a long-poll still wakes when its process lost its LISTEN connection and the push landed meanwhile", async () => {
+    const ws = await createWorkspace(a.url)
+    const waiting = request(a.url, "GET", `/workspaces/${ws.workspaceId}/changes/wait?after=0&timeout=30`, { token: ws.masterToken })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const admin = new pg.Client({ connectionString: store.env.DATABASE_URL })
+    await admin.connect()
+    try {
+      const { rows } = await admin.query(
+        "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1",
+        [listenApplicationName]
+      )
+      expect(rows.length).toBe(2)
+    } finally {
+      await admin.end()
+    }
+    // While both processes reconnect (a second), the NOTIFY of this push reaches no one.
+    const pushedAt = Date.now()
+    await push(b.url, ws.workspaceId, ws.masterToken, [{ clientSeq: 1, text: "during the gap" }])
+    const woken = await waiting
+    expect(woken.body).toEqual({ headSeq: 1 })
     expect(Date.now() - pushedAt).toBeLessThan(5_000)
   })
 

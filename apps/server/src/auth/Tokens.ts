@@ -3,14 +3,15 @@
  * revocation takes effect at once.
  */
 import { DeviceNotFound, MasterNotRevocable, TokenExpired, TokenRevoked, Unauthorized, type Caller, type Role } from "@quire/shared"
-import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm"
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm"
 import { Effect, Either } from "effect"
 import { randomUUID } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
 import { Database, type Tx } from "../store/Database.js"
 import { pairings, tokens } from "../store/schema.js"
-import { signToken, verifyToken } from "./Jwt.js"
+import { signingKey, signToken, verifyToken } from "./Jwt.js"
 import { resolveJwtSecret } from "./JwtSecret.js"
+import { LastSeen, lastSeenResolution } from "./LastSeen.js"
 
 export interface NewToken {
   readonly workspaceId: string
@@ -20,8 +21,21 @@ export interface NewToken {
   readonly expiresAt?: Date
 }
 
-/** How stale `last_seen_at` may get before a request refreshes it (one write a minute, not one a request). */
-const lastSeenResolution = sql`interval '1 minute'`
+/** The token row as a request checks it: one prepared statement, times on the database's clock. */
+const readTokenRow = {
+  name: "quire-token-row",
+  text: `SELECT role, device_id, revoked_at IS NOT NULL AS revoked, coalesce(expires_at <= now(), false) AS expired,
+                coalesce(last_seen_at < now() - interval '${lastSeenResolution}', true) AS stale
+         FROM tokens WHERE workspace_id = $1 AND id = $2`
+}
+
+interface TokenRow {
+  readonly role: Role
+  readonly device_id: string
+  readonly revoked: boolean
+  readonly expired: boolean
+  readonly stale: boolean
+}
 
 const revoked = () => new TokenRevoked({ message: "This device was removed from the workspace." })
 
@@ -36,14 +50,15 @@ const byId = (workspaceId: string, tokenId: string) => and(eq(tokens.workspaceId
 export class Tokens extends Effect.Service<Tokens>()("@quire/server/Tokens", {
   effect: Effect.gen(function* () {
     const config = yield* AppConfig
-    const { query, transaction } = yield* Database
-    const secret = yield* resolveJwtSecret(config.jwtSecret, config.dataDir)
+    const { query, transaction, pool } = yield* Database
+    const lastSeen = yield* LastSeen
+    const key = signingKey(yield* resolveJwtSecret(config.jwtSecret, config.dataDir))
 
     /** Inserts the token row inside `tx` and returns the signed JWT. */
     const insert = async (tx: Tx, spec: NewToken): Promise<string> => {
       const id = randomUUID()
       await tx.insert(tokens).values({ id, ...spec, expiresAt: spec.expiresAt ?? null })
-      return signToken(secret, {
+      return signToken(key, {
         sub: id,
         ws: spec.workspaceId,
         role: spec.role,
@@ -52,34 +67,42 @@ export class Tokens extends Effect.Service<Tokens>()("@quire/server/Tokens", {
       })
     }
 
-    const authenticate = (bearer: string) =>
-      Effect.gen(function* () {
-        const verified = verifyToken(secret, bearer)
-        if (Either.isLeft(verified)) {
-          return yield* verified.left === "expired"
-            ? new TokenExpired({ message: "This token has expired; pair the device again." })
-            : new Unauthorized({ message: "The bearer token is not valid." })
-        }
+    /** The token's claims, if it is one of ours: signed with our key and not expired. */
+    const verify = (bearer: string) => {
+      const verified = verifyToken(key, bearer)
+      if (Either.isRight(verified)) {
         const claims = verified.right
-        const [row] = yield* query((db) => db.select().from(tokens).where(byId(claims.ws, claims.sub)))
-        if (!row || row.role !== claims.role || row.deviceId !== claims.dev) {
+        return Effect.succeed<Caller>({ tokenId: claims.sub, workspaceId: claims.ws, role: claims.role, deviceId: claims.dev })
+      }
+      return Effect.fail(
+        verified.left === "expired"
+          ? new TokenExpired({ message: "This token has expired; pair the device again." })
+          : new Unauthorized({ message: "The bearer token is not valid." })
+      )
+    }
+
+    /** The caller's token row: there, matching its claims, neither revoked nor expired. */
+    const checkRow = (caller: Caller) =>
+      Effect.gen(function* () {
+        const {
+          rows: [row]
+        } = yield* Effect.promise(() => pool.query<TokenRow>({ ...readTokenRow, values: [caller.workspaceId, caller.tokenId] }))
+        if (!row || row.role !== caller.role || row.device_id !== caller.deviceId) {
           return yield* new TokenRevoked({ message: "This token is no longer known: it was revoked or its workspace deleted." })
         }
-        if (row.revokedAt !== null) return yield* revoked()
-        if (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now()) {
-          return yield* new TokenExpired({ message: "This token has expired; pair the device again." })
-        }
-        yield* query((db) =>
-          db
-            .update(tokens)
-            .set({ lastSeenAt: sql`now()` })
-            .where(and(byId(row.workspaceId, row.id), or(isNull(tokens.lastSeenAt), lt(tokens.lastSeenAt, sql`now() - ${lastSeenResolution}`))))
-        )
-        return { tokenId: row.id, workspaceId: row.workspaceId, role: row.role, deviceId: row.deviceId } satisfies Caller
+        if (row.revoked) return yield* revoked()
+        if (row.expired) return yield* new TokenExpired({ message: "This token has expired; pair the device again." })
+        if (row.stale) yield* lastSeen.seen(caller.workspaceId, caller.tokenId)
       })
 
+    const authenticate = (bearer: string) => Effect.tap(verify(bearer), checkRow)
+
+    /** Every token of the workspace, with last-seen times written out first. */
     const list = (workspaceId: string) =>
-      query((db) => db.select().from(tokens).where(eq(tokens.workspaceId, workspaceId)).orderBy(asc(tokens.createdAt), asc(tokens.id)))
+      Effect.zipRight(
+        lastSeen.flush,
+        query((db) => db.select().from(tokens).where(eq(tokens.workspaceId, workspaceId)).orderBy(asc(tokens.createdAt), asc(tokens.id)))
+      )
 
     const revoke = (workspaceId: string, tokenId: string) =>
       transaction<void, DeviceNotFound | MasterNotRevocable>(async (tx, abort) => {
@@ -128,6 +151,6 @@ export class Tokens extends Effect.Service<Tokens>()("@quire/server/Tokens", {
         return { masterToken, deviceId }
       })
 
-    return { insert, authenticate, list, revoke, rotateMaster, recoverMaster } as const
+    return { insert, verify, checkRow, authenticate, list, revoke, rotateMaster, recoverMaster } as const
   })
 }) {}

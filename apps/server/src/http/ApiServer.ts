@@ -5,6 +5,7 @@
 import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware } from "@effect/platform"
 import { apiPrefix, QuireApi } from "@quire/shared"
 import { Layer } from "effect"
+import { accessLog } from "./AccessLog.js"
 import { AuthenticationLive } from "./AuthenticationLive.js"
 import { BodyGuardLive } from "./BodyGuard.js"
 import { BackupHandlers } from "./handlers/BackupHandlers.js"
@@ -15,7 +16,7 @@ import { HealthHandlers } from "./handlers/HealthHandlers.js"
 import { WorkspacesHandlers } from "./handlers/WorkspacesHandlers.js"
 import { ProtocolGuardLive } from "./ProtocolGuard.js"
 import { RateLimitLive } from "./RateLimitLive.js"
-import { securityHeaders } from "./SecurityHeaders.js"
+import { withSecurityHeaders } from "./SecurityHeaders.js"
 import { StaticFilesLive } from "./StaticFiles.js"
 
 const ApiLive = HttpApiBuilder.api(QuireApi).pipe(
@@ -23,11 +24,17 @@ const ApiLive = HttpApiBuilder.api(QuireApi).pipe(
   Layer.provide([AuthenticationLive, RateLimitLive])
 )
 
-export const ApiServerLive = HttpApiBuilder.serve((app) => HttpMiddleware.logger(securityHeaders(app))).pipe(
+/**
+ * Tracing is off: no exporter is configured, so a span per request would cost CPU and tell
+ * no one anything.
+ */
+export const ApiServerLive = HttpApiBuilder.serve(accessLog).pipe(
   Layer.provide(HttpApiSwagger.layer({ path: `${apiPrefix}/docs` })),
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: `${apiPrefix}/openapi.json` })),
   Layer.provide(StaticFilesLive),
   Layer.provide(BodyGuardLive),
   Layer.provide(ProtocolGuardLive),
-  Layer.provide(ApiLive)
+  Layer.provide(ApiLive),
+  withSecurityHeaders,
+  HttpMiddleware.withTracerDisabledWhen(() => true)
 )

@@ -21,11 +21,9 @@ const mismatchOf = (spoken: string): ProtocolMismatch | undefined => {
 export const ProtocolGuardLive = HttpApiBuilder.middleware(
   QuireApi,
   (app: HttpApp.Default) =>
-    Effect.gen(function* () {
-      const request = yield* HttpServerRequest.HttpServerRequest
+    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
       const spoken = request.headers[protocolHeader]
       const mismatch = spoken === undefined ? undefined : mismatchOf(spoken)
-      if (mismatch) return yield* mismatch
-      return yield* app
+      return mismatch ? Effect.fail(mismatch) : app
     })
 )

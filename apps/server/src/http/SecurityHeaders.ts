@@ -16,7 +16,7 @@
  */
 import { HttpApp, HttpServerResponse } from "@effect/platform"
 import { apiPrefix } from "@quire/shared"
-import { Effect } from "effect"
+import { Effect, Layer, Option } from "effect"
 
 export const appContentSecurityPolicy = [
   "default-src 'self'",
@@ -51,10 +51,13 @@ const isDocs = (url: string) => {
   return (query === -1 ? url : url.slice(0, query)) === docsPath
 }
 
-export const securityHeaders = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-  Effect.zipRight(
-    HttpApp.appendPreResponseHandler((request, response) =>
-      Effect.succeed(HttpServerResponse.setHeaders(response, isDocs(request.url) ? docsHeaders : appHeaders))
-    ),
-    app
+/**
+ * Sets the headers as every response leaves, errors included: installed once for the whole
+ * server (every request inherits it), not added per request.
+ */
+export const withSecurityHeaders = <A, E, R>(server: Layer.Layer<A, E, R>): Layer.Layer<A, E, R> =>
+  Layer.locally(
+    server,
+    HttpApp.currentPreResponseHandlers,
+    Option.some((request, response) => Effect.succeed(HttpServerResponse.setHeaders(response, isDocs(request.url) ? docsHeaders : appHeaders)))
   )

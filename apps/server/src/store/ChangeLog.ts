@@ -6,6 +6,10 @@
  * already stored with the same bytes answers with its first seq and stores nothing; with other
  * bytes the whole request is refused (`ClientSeqReused`), so an edit is never acknowledged
  * without being stored. Digests make that comparison without reading data back.
+ *
+ * A push of new changes takes the one-statement path (AppendChanges); anything else it meets
+ * (a retry, a reused clientSeq, a full quota, an unknown workspace) falls back to the careful
+ * transaction here, which decides.
  */
 import {
   ClientSeqReused,
@@ -18,14 +22,17 @@ import {
   type WorkspaceNotFound
 } from "@quire/shared"
 import { and, eq, inArray, sql } from "drizzle-orm"
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { createHash } from "node:crypto"
+import { LastSeen } from "../auth/LastSeen.js"
+import { Tokens } from "../auth/Tokens.js"
 import { AppConfig } from "../config/AppConfig.js"
-import { Notifier, notifyChannel } from "../notify/Notifier.js"
+import { Notifier } from "../notify/Notifier.js"
+import { appendChanges, type NewChange } from "./AppendChanges.js"
 import { changeTooLarge, readChangePage, wireBytesPerPage } from "./ChangePages.js"
 import { Database, type Tx } from "./Database.js"
 import { changeKind, changes, workspaces } from "./schema.js"
-import { ServerUsage, storedBytes } from "./ServerUsage.js"
+import { ServerUsage, storedBytes, type Claim } from "./ServerUsage.js"
 import { lockWorkspace, notFound, quotaExceeded } from "./Workspaces.js"
 
 export interface IncomingChange {
@@ -41,7 +48,10 @@ export interface Compaction {
   readonly data: Uint8Array
 }
 
-export const sha256 = (data: Uint8Array) => new Uint8Array(createHash("sha256").update(data).digest())
+export const sha256 = (data: Uint8Array): Buffer => createHash("sha256").update(data).digest()
+
+/** The same bytes as a Buffer, without copying them. */
+const asBuffer = (bytes: Uint8Array) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
 
@@ -79,74 +89,110 @@ const fingerprints = async (tx: Tx, caller: Caller, clientSeqs: ReadonlyArray<nu
 
 type WriteError = WorkspaceNotFound | QuotaExceeded | ServerFull | ClientSeqReused | PayloadTooLarge
 
+interface PushResult {
+  readonly results: Array<{ clientSeq: number; seq: number }>
+  readonly headSeq: number
+  readonly stored: boolean
+}
+
+const hasRepeatedClientSeq = (changes: ReadonlyArray<NewChange>) => new Set(changes.map((change) => change.clientSeq)).size !== changes.length
+
 export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/ChangeLog", {
   effect: Effect.gen(function* () {
-    const { query, transaction, listenConfig } = yield* Database
-    // Other processes can only be listening on a real Postgres; the embedded one has just us.
-    const notifyOtherProcesses = Option.isSome(listenConfig)
+    const { query, transaction, pool, db } = yield* Database
     const { workspaceQuotaBytes, maxBodyBytes } = yield* AppConfig
     const notifier = yield* Notifier
     const usage = yield* ServerUsage
+    const tokens = yield* Tokens
+    const lastSeen = yield* LastSeen
 
-    /** Inside the transaction: tells other processes at commit. */
-    const notifyAtCommit = async (tx: Tx, workspaceId: string, headSeq: number) => {
-      if (notifyOtherProcesses) await tx.execute(sql`SELECT pg_notify(${notifyChannel}, ${`${workspaceId}:${headSeq}`})`)
-    }
-    /** After the commit: wakes this process's long-polls. */
-    const publishIfStored =
+    /** After the commit: wakes long-polls, here and in other processes. */
+    const announceIfStored =
       (workspaceId: string) =>
       <A extends { readonly headSeq: number; readonly stored: boolean }, E>(self: Effect.Effect<A, E>) =>
-        Effect.tap(self, (result) => (result.stored ? notifier.publish(workspaceId, result.headSeq) : Effect.void))
+        Effect.tap(self, (result) => (result.stored ? notifier.announce(workspaceId, result.headSeq) : Effect.void))
 
-    const push = (caller: Caller, incoming: ReadonlyArray<IncomingChange>) =>
-      usage.claiming((claim) => transaction<{ results: Array<{ clientSeq: number; seq: number }>; headSeq: number; stored: boolean }, WriteError>(
-        async (tx, abort) => {
-          for (const change of incoming) {
-            const tooLarge = changeTooLarge(change.data.length, maxBodyBytes)
-            if (tooLarge) abort(tooLarge)
+    /** The careful push: one transaction under the row lock, reading what this device stored before. */
+    const pushCarefully = (claim: Claim, caller: Caller, incoming: ReadonlyArray<NewChange>) =>
+      transaction<PushResult, WriteError>(async (tx, abort) => {
+        const workspace = await lockWorkspace(tx, caller.workspaceId)
+        if (!workspace) return abort(notFound())
+        const known = await fingerprints(tx, caller, [...new Set(incoming.map((c) => c.clientSeq))])
+        let headSeq = workspace.headSeq
+        let addedBytes = 0
+        const rows: Array<typeof changes.$inferInsert> = []
+        for (const change of incoming) {
+          const fingerprint = { key: change.key, kind: changeKind.update, digest: change.digest }
+          const first = known.get(change.clientSeq)
+          if (first) {
+            // A retry (or the same change twice in one batch): same bytes are fine, others are not.
+            if (!sameChange(first, fingerprint)) abort(reused(change.clientSeq))
+            continue
           }
-          const workspace = await lockWorkspace(tx, caller.workspaceId)
-          if (!workspace) return abort(notFound())
-          const known = await fingerprints(tx, caller, [...new Set(incoming.map((c) => c.clientSeq))])
-          let headSeq = workspace.headSeq
-          let addedBytes = 0
-          const rows: Array<typeof changes.$inferInsert> = []
-          for (const change of incoming) {
-            const fingerprint = { key: change.key, kind: changeKind.update, digest: sha256(change.data) }
-            const first = known.get(change.clientSeq)
-            if (first) {
-              // A retry (or the same change twice in one batch): same bytes are fine, others are not.
-              if (!sameChange(first, fingerprint)) abort(reused(change.clientSeq))
-              continue
-            }
-            headSeq += 1
-            known.set(change.clientSeq, { seq: headSeq, ...fingerprint })
-            addedBytes += change.data.length
-            rows.push({
-              workspaceId: caller.workspaceId,
-              seq: headSeq,
-              deviceId: caller.deviceId,
-              clientSeq: change.clientSeq,
-              ...fingerprint,
-              size: change.data.length,
-              data: change.data
-            })
-          }
-          if (rows.length > 0) {
-            if (workspace.bytesUsed + addedBytes > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
-            const full = await claim.take(addedBytes, () => storedBytes(tx))
-            if (full) abort(full)
-            await insertChanges(tx, rows)
-            await tx
-              .update(workspaces)
-              .set({ headSeq, bytesUsed: workspace.bytesUsed + addedBytes, changeCount: workspace.changeCount + rows.length })
-              .where(eq(workspaces.id, caller.workspaceId))
-            await notifyAtCommit(tx, caller.workspaceId, headSeq)
-          }
-          const results = incoming.map((change) => ({ clientSeq: change.clientSeq, seq: known.get(change.clientSeq)!.seq }))
-          return { results, headSeq, stored: rows.length > 0 }
+          headSeq += 1
+          known.set(change.clientSeq, { seq: headSeq, ...fingerprint })
+          addedBytes += change.data.length
+          rows.push({
+            workspaceId: caller.workspaceId,
+            seq: headSeq,
+            deviceId: caller.deviceId,
+            clientSeq: change.clientSeq,
+            ...fingerprint,
+            size: change.data.length,
+            data: change.data
+          })
         }
-      )).pipe(publishIfStored(caller.workspaceId))
+        if (addedBytes > 0 && workspace.bytesUsed + addedBytes > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
+        // Also when nothing is new: it resets what an attempt on the one-statement path claimed.
+        const full = await claim.take(addedBytes, () => storedBytes(tx))
+        if (full) abort(full)
+        if (rows.length > 0) {
+          await insertChanges(tx, rows)
+          await tx
+            .update(workspaces)
+            .set({ headSeq, bytesUsed: workspace.bytesUsed + addedBytes, changeCount: workspace.changeCount + rows.length })
+            .where(eq(workspaces.id, caller.workspaceId))
+        }
+        const results = incoming.map((change) => ({ clientSeq: change.clientSeq, seq: known.get(change.clientSeq)!.seq }))
+        return { results, headSeq, stored: rows.length > 0 }
+      })
+
+    /**
+     * Stores a push. The caller's JWT was verified, but its token row not yet read
+     * (AuthenticationLive): the one statement checks it, and the careful path reads it first.
+     */
+    const push = (caller: Caller, incoming: ReadonlyArray<IncomingChange>) =>
+      Effect.suspend(() => {
+        for (const change of incoming) {
+          const tooLarge = changeTooLarge(change.data.length, maxBodyBytes)
+          if (tooLarge) return Effect.zipRight(tokens.checkRow(caller), Effect.fail(tooLarge))
+        }
+        const prepared: Array<NewChange> = incoming.map((change) => ({
+          clientSeq: change.clientSeq,
+          key: asBuffer(change.key),
+          digest: sha256(change.data),
+          data: asBuffer(change.data)
+        }))
+        return usage.claiming((claim) =>
+          Effect.gen(function* () {
+            const appended = yield* Effect.promise(async () => {
+              if (hasRepeatedClientSeq(prepared)) return undefined
+              const addedBytes = prepared.reduce((sum, change) => sum + change.data.length, 0)
+              // No room for it all may still be a retry that stores nothing: the careful path decides.
+              if (await claim.take(addedBytes, () => storedBytes(db))) return undefined
+              return appendChanges(pool, caller, workspaceQuotaBytes, prepared)
+            })
+            if (!appended) {
+              // The statement did not check the token row for nothing: it may be why nothing was stored.
+              yield* tokens.checkRow(caller)
+              return yield* pushCarefully(claim, caller, prepared)
+            }
+            yield* lastSeen.seen(caller.workspaceId, caller.tokenId)
+            const results = prepared.map((change, i) => ({ clientSeq: change.clientSeq, seq: appended.seqs[i]! }))
+            return { results, headSeq: appended.headSeq, stored: true }
+          })
+        ).pipe(announceIfStored(caller.workspaceId))
+      })
 
     /**
      * Appends `data` as a snapshot of `key` at the next seq and deletes that key's changes up
@@ -200,10 +246,9 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
             .update(workspaces)
             .set({ headSeq: seq, bytesUsed, changeCount: workspace.changeCount - removed + 1 })
             .where(eq(workspaces.id, caller.workspaceId))
-          await notifyAtCommit(tx, caller.workspaceId, seq)
           return { seq, removed, headSeq: seq, stored: true }
         }
-      )).pipe(publishIfStored(caller.workspaceId))
+      )).pipe(announceIfStored(caller.workspaceId))
 
     /**
      * A page of the log after `after`: at most `limit` changes, stopping before their data
