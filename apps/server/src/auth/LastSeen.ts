@@ -28,7 +28,9 @@ export class LastSeen extends Effect.Service<LastSeen>()("@quire/server/LastSeen
       if (due.size === 0) return Effect.void
       const batch = [...due.values()]
       due.clear()
-      return Effect.promise(() => pool.query(markSeen, [batch.map(([workspaceId]) => workspaceId), batch.map(([, tokenId]) => tokenId)])).pipe(Effect.asVoid)
+      return Effect.promise(() =>
+        pool.query(markSeen, [batch.map(([workspaceId]) => workspaceId), batch.map(([, tokenId]) => tokenId)])
+      ).pipe(Effect.asVoid)
     })
 
     yield* Effect.forkScoped(

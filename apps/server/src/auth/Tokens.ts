@@ -111,7 +111,11 @@ export class Tokens extends Effect.Service<Tokens>()("@quire/server/Tokens", {
         if (row!.role === "master") {
           abort(new MasterNotRevocable({ message: "The master token cannot be removed as a device; rotate it instead." }))
         }
-        if (row!.revokedAt === null) await tx.update(tokens).set({ revokedAt: sql`now()` }).where(byId(workspaceId, tokenId))
+        if (row!.revokedAt === null)
+          await tx
+            .update(tokens)
+            .set({ revokedAt: sql`now()` })
+            .where(byId(workspaceId, tokenId))
         await endPairingsCreatedBy(tx, workspaceId, [tokenId])
       })
 

@@ -23,13 +23,17 @@ export const makeAgent = (sockets: number) => new Agent({ keepAlive: true, maxSo
 
 export const send = (agent: Agent, url: string, method: string, headers: Record<string, string>, body?: string) =>
   new Promise<Reply>((resolve, reject) => {
-    const req = httpRequest(url, { agent, method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
-      let text = ""
-      res.setEncoding("utf8")
-      res.on("data", (chunk: string) => (text += chunk))
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }))
-      res.on("error", reject)
-    })
+    const req = httpRequest(
+      url,
+      { agent, method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) } },
+      (res) => {
+        let text = ""
+        res.setEncoding("utf8")
+        res.on("data", (chunk: string) => (text += chunk))
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }))
+        res.on("error", reject)
+      }
+    )
     req.on("error", reject)
     req.end(body)
   })
@@ -57,7 +61,10 @@ export interface LoadResult {
  * Runs every client in a closed loop for `warmupMs` (not counted) and then `durationMs`;
  * a request in flight at the end is awaited but not counted.
  */
-export const runLoad = async (clients: ReadonlyArray<Client>, options: { readonly warmupMs: number; readonly durationMs: number }): Promise<LoadResult> => {
+export const runLoad = async (
+  clients: ReadonlyArray<Client>,
+  options: { readonly warmupMs: number; readonly durationMs: number }
+): Promise<LoadResult> => {
   const agent = makeAgent(clients.length)
   const start = performance.now()
   const measureFrom = start + options.warmupMs
@@ -88,5 +95,12 @@ export const runLoad = async (clients: ReadonlyArray<Client>, options: { readonl
     })
   )
   agent.destroy()
-  return { rate: units / (options.durationMs / 1000), latencies, requests: latencies.length, allUnits, failures, ...(firstFailure ? { firstFailure } : {}) }
+  return {
+    rate: units / (options.durationMs / 1000),
+    latencies,
+    requests: latencies.length,
+    allUnits,
+    failures,
+    ...(firstFailure ? { firstFailure } : {})
+  }
 }

@@ -56,7 +56,11 @@ const setup = async (workspaces: number, devices: number) => {
     for (let d = 0; d < devices; d++) {
       const id = randomUUID()
       const deviceId = randomUUID()
-      await pool.query("INSERT INTO tokens (workspace_id, id, role, device_id, label) VALUES ($1, $2, 'device', $3, 'floor')", [workspaceId, id, deviceId])
+      await pool.query("INSERT INTO tokens (workspace_id, id, role, device_id, label) VALUES ($1, $2, 'device', $3, 'floor')", [
+        workspaceId,
+        id,
+        deviceId
+      ])
       tokens.push(tokenFor({ sub: id, ws: workspaceId, role: "device", dev: deviceId }))
     }
     made.push({ workspaceId, tokens })
@@ -71,13 +75,23 @@ interface Claims {
 }
 
 const push = async (request: IncomingMessage, response: ServerResponse, workspaceId: string) => {
-  const claims = JSON.parse(Buffer.from((request.headers.authorization ?? "").slice(7).split(".")[1] ?? "", "base64url").toString()) as Claims
+  const claims = JSON.parse(
+    Buffer.from((request.headers.authorization ?? "").slice(7).split(".")[1] ?? "", "base64url").toString()
+  ) as Claims
   const { changes } = JSON.parse(await readBody(request)) as { changes: Array<{ clientSeq: number; key: string; data: string }> }
   const decoded = changes.map((change) => {
     const data = Buffer.from(change.data, "base64")
-    return { clientSeq: change.clientSeq, key: Buffer.from(change.key, "base64url"), data, digest: createHash("sha256").update(data).digest() }
+    return {
+      clientSeq: change.clientSeq,
+      key: Buffer.from(change.key, "base64url"),
+      data,
+      digest: createHash("sha256").update(data).digest()
+    }
   })
-  const token = await pool.query("SELECT role, device_id, revoked_at, expires_at FROM tokens WHERE workspace_id = $1 AND id = $2", [claims.ws, claims.sub])
+  const token = await pool.query("SELECT role, device_id, revoked_at, expires_at FROM tokens WHERE workspace_id = $1 AND id = $2", [
+    claims.ws,
+    claims.sub
+  ])
   if (token.rows.length === 0 || claims.ws !== workspaceId) return send(response, 401, { _tag: "TokenRevoked", message: "unknown token" })
   const client = await pool.connect()
   try {
@@ -103,7 +117,10 @@ const push = async (request: IncomingMessage, response: ServerResponse, workspac
         const at = values.push(workspaceId, head, claims.dev, change.clientSeq, change.key, change.digest, change.data.length, change.data)
         return `($${at - 7}, $${at - 6}, $${at - 5}, $${at - 4}, $${at - 3}, 0, $${at - 2}, $${at - 1}, $${at})`
       })
-      await client.query(`INSERT INTO changes (workspace_id, seq, device_id, client_seq, key, kind, digest, size, data) VALUES ${tuples.join(", ")}`, values)
+      await client.query(
+        `INSERT INTO changes (workspace_id, seq, device_id, client_seq, key, kind, digest, size, data) VALUES ${tuples.join(", ")}`,
+        values
+      )
       await client.query("UPDATE workspaces SET head_seq = $2, bytes_used = $3, change_count = change_count + $4 WHERE id = $1", [
         workspaceId,
         head,
@@ -112,7 +129,10 @@ const push = async (request: IncomingMessage, response: ServerResponse, workspac
       ])
     }
     await client.query("COMMIT")
-    send(response, 200, { results: decoded.map((change) => ({ clientSeq: change.clientSeq, seq: seqOf.get(change.clientSeq) })), headSeq: head })
+    send(response, 200, {
+      results: decoded.map((change) => ({ clientSeq: change.clientSeq, seq: seqOf.get(change.clientSeq) })),
+      headSeq: head
+    })
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined)
     throw error
@@ -143,5 +163,8 @@ server.listen(port, "127.0.0.1", () => console.log(`floor listening on ${JSON.st
 process.on("SIGTERM", () => {
   server.close()
   server.closeAllConnections()
-  void pool.end().then(() => Effect.runPromise(Scope.close(scope, Exit.void))).then(() => process.exit(0))
+  void pool
+    .end()
+    .then(() => Effect.runPromise(Scope.close(scope, Exit.void)))
+    .then(() => process.exit(0))
 })

@@ -43,7 +43,13 @@ export const benchLongPoll = async (database: string, env: Record<string, string
   const api = `${server.url}/api/v1`
   const control = makeAgent(8)
   const post = async (path: string, body: unknown, token?: string) => {
-    const reply = await send(control, `${api}${path}`, "POST", { ...json, ...(token ? { authorization: `Bearer ${token}` } : {}) }, JSON.stringify(body))
+    const reply = await send(
+      control,
+      `${api}${path}`,
+      "POST",
+      { ...json, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      JSON.stringify(body)
+    )
     if (reply.status !== 200 && reply.status !== 201) throw new Error(`POST ${path}: ${reply.status} ${reply.body}`)
     return JSON.parse(reply.body)
   }
@@ -66,7 +72,11 @@ export const benchLongPoll = async (database: string, env: Record<string, string
     let clientSeq = 0
     const pushOne = async () => {
       clientSeq += 1
-      await post(`/workspaces/${ws.workspaceId}/changes`, { changes: [{ clientSeq, key: Buffer.alloc(16, 1).toString("base64url"), data: "AAAA" }] }, ws.masterToken)
+      await post(
+        `/workspaces/${ws.workspaceId}/changes`,
+        { changes: [{ clientSeq, key: Buffer.alloc(16, 1).toString("base64url"), data: "AAAA" }] },
+        ws.masterToken
+      )
       head += 1
     }
     await pushOne()

@@ -60,19 +60,24 @@ const watch = async (server: SpawnedServer, operation: () => Promise<void>) => {
   return { seconds, baselineKiB, peakKiB, healthMaxMs }
 }
 
-const postJson = async (url: string, token: string | undefined, body: unknown) => {
+const postJson = async <T = unknown>(url: string, token: string | undefined, body: unknown): Promise<T> => {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body)
   })
   if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`)
-  return response.json() as Promise<any>
+  return response.json() as Promise<T>
+}
+
+interface Credentials {
+  readonly workspaceId: string
+  readonly masterToken: string
 }
 
 /** Fills a new workspace with `mebibytes` of random bytes (ciphertext looks random) in ~1 MiB pushes. */
 const fillWorkspace = async (url: string, mebibytes: number) => {
-  const ws = await postJson(`${url}/api/v1/workspaces`, undefined, {})
+  const ws = await postJson<Credentials>(`${url}/api/v1/workspaces`, undefined, {})
   const changeBytes = 256 * 1024
   let clientSeq = 0
   for (let pushed = 0; pushed < mebibytes; pushed++) {
@@ -83,7 +88,7 @@ const fillWorkspace = async (url: string, mebibytes: number) => {
     })
     await postJson(`${url}/api/v1/workspaces/${ws.workspaceId}/changes`, ws.masterToken, { changes })
   }
-  return ws as { workspaceId: string; masterToken: string }
+  return ws
 }
 
 const download = (url: string, token: string, file: string) =>
@@ -113,12 +118,19 @@ const upload = async (url: string, file: string) => {
 /** A fresh server process on the same store, warmed up by one small request of each kind. */
 const freshServer = async (env: Record<string, string>) => {
   const server = await spawnServer(env)
-  const ws = await postJson(`${server.url}/api/v1/workspaces`, undefined, {})
-  await fetch(`${server.url}/api/v1/workspaces/${ws.workspaceId}/backup`, { headers: { authorization: `Bearer ${ws.masterToken}` } }).then((r) => r.arrayBuffer())
+  const ws = await postJson<Credentials>(`${server.url}/api/v1/workspaces`, undefined, {})
+  await fetch(`${server.url}/api/v1/workspaces/${ws.workspaceId}/backup`, { headers: { authorization: `Bearer ${ws.masterToken}` } }).then(
+    (r) => r.arrayBuffer()
+  )
   return server
 }
 
-export const benchMemory = async (database: string, env: Record<string, string>, backupFile: string, mebibytes: number): Promise<Array<MemoryRow>> => {
+export const benchMemory = async (
+  database: string,
+  env: Record<string, string>,
+  backupFile: string,
+  mebibytes: number
+): Promise<Array<MemoryRow>> => {
   const row = (operation: MemoryRow["operation"], measured: Awaited<ReturnType<typeof watch>>): MemoryRow => {
     const growthMiB = (measured.peakKiB - measured.baselineKiB) / 1024
     return {
@@ -140,7 +152,9 @@ export const benchMemory = async (database: string, env: Record<string, string>,
   const rows: Array<MemoryRow> = []
   const downloader = await freshServer(env)
   try {
-    const measured = await watch(downloader, () => download(`${downloader.url}/api/v1/workspaces/${ws.workspaceId}/backup`, ws.masterToken, backupFile))
+    const measured = await watch(downloader, () =>
+      download(`${downloader.url}/api/v1/workspaces/${ws.workspaceId}/backup`, ws.masterToken, backupFile)
+    )
     rows.push(row("backup download", measured))
   } finally {
     await downloader.stop()

@@ -41,21 +41,21 @@ const timed = async (run: () => Promise<unknown>) => {
 const payload = (size: number) => Buffer.alloc(size, 7).toString("base64")
 const key = Buffer.alloc(16, 1).toString("base64url")
 
-const call = async (url: string, method: string, token: string | undefined, body?: unknown) => {
+const call = async <T = unknown>(url: string, method: string, token: string | undefined, body?: unknown): Promise<T> => {
   const response = await fetch(url, {
     method,
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) })
   })
   if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`)
-  return response.json() as Promise<any>
+  return response.json() as Promise<T>
 }
 
 const benchDatabase = async (database: string, env: Record<string, string>): Promise<Array<Row>> => {
   const server = await startInProcess({ ...env, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "100000" })
   const api = `${server.url}/api/v1`
   try {
-    const ws = await call(`${api}/workspaces`, "POST", undefined, {})
+    const ws = await call<{ workspaceId: string; masterToken: string }>(`${api}/workspaces`, "POST", undefined, {})
     const changesUrl = `${api}/workspaces/${ws.workspaceId}/changes`
     let clientSeq = 0
     const pushOne = () => call(changesUrl, "POST", ws.masterToken, { changes: [{ clientSeq: ++clientSeq, key, data: payload(256) }] })
@@ -78,7 +78,7 @@ const benchDatabase = async (database: string, env: Record<string, string>): Pro
 
     const wake: Array<number> = []
     for (let i = 0; i < 50; i++) {
-      const { headSeq } = await call(`${api}/workspaces/${ws.workspaceId}`, "GET", ws.masterToken)
+      const { headSeq } = await call<{ headSeq: number }>(`${api}/workspaces/${ws.workspaceId}`, "GET", ws.masterToken)
       const waiting = call(`${changesUrl}/wait?after=${headSeq}&timeout=30`, "GET", ws.masterToken)
       await new Promise((resolve) => setTimeout(resolve, 5))
       const started = performance.now()

@@ -34,7 +34,10 @@ export const withStore = async <A>(adminUrl: string | undefined, run: (env: Reco
  */
 export const benchDatabases = (): Array<readonly [string, string | undefined]> => {
   const adminUrl = process.env.TEST_DATABASE_URL
-  const all: Array<readonly [string, string | undefined]> = [["embedded", undefined], ...(adminUrl ? [["postgres", adminUrl] as const] : [])]
+  const all: Array<readonly [string, string | undefined]> = [
+    ["embedded", undefined],
+    ...(adminUrl ? [["postgres", adminUrl] as const] : [])
+  ]
   const wanted = process.env.BENCH_DATABASES?.split(",")
   return wanted ? all.filter(([name]) => wanted.includes(name)) : all
 }

@@ -76,7 +76,13 @@ const json = { "content-type": "application/json" }
 
 const postJson = async (url: string, body: unknown, token?: string) => {
   assertLoopback(url)
-  const reply = await send(makeAgent(1), url, "POST", { ...json, ...(token ? { authorization: `Bearer ${token}` } : {}) }, JSON.stringify(body))
+  const reply = await send(
+    makeAgent(1),
+    url,
+    "POST",
+    { ...json, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    JSON.stringify(body)
+  )
   if (reply.status !== 200 && reply.status !== 201) throw new Error(`POST ${url}: ${reply.status} ${reply.body}`)
   return JSON.parse(reply.body)
 }
@@ -125,7 +131,10 @@ const ticksPerSecond = 100
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits))
 
-export const benchThroughput = async (database: string, env: Record<string, string>): Promise<{ rows: Array<ThroughputRow>; ratios: Array<RatioRow> }> => {
+export const benchThroughput = async (
+  database: string,
+  env: Record<string, string>
+): Promise<{ rows: Array<ThroughputRow>; ratios: Array<RatioRow> }> => {
   const seconds = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 10)
   const timing = { warmupMs: Math.min(1000, seconds * 100), durationMs: seconds * 1000 }
   const profileDir = process.env.BENCH_CPU_PROF
@@ -143,7 +152,10 @@ export const benchThroughput = async (database: string, env: Record<string, stri
     const picked = process.env.BENCH_THROUGHPUT_LOADS?.split(",").map((n) => loads[Number(n) - 1]!) ?? loads
     for (const spec of picked) {
       const measured: Record<"quire" | "floor", ThroughputRow | undefined> = { quire: undefined, floor: undefined }
-      for (const [which, server] of [["quire", quire], ["floor", floor]] as const) {
+      for (const [which, server] of [
+        ["quire", quire],
+        ["floor", floor]
+      ] as const) {
         const credentials = which === "quire" ? await quireCredentials(server.url, spec) : await floorCredentials(server.url, spec)
         const ticksBefore = cpuTicks(server.process.pid!)
         const result = await runLoad(clientsFor(server.url, credentials, spec.changesPerPush), timing)

@@ -31,7 +31,10 @@ export const accessLog = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, 
       const annotations = { "http.method": request.method, "http.url": request.url }
       if (Exit.isFailure(exit)) {
         const [response, cause] = HttpServerError.causeResponseStripped(exit.cause)
-        return Effect.annotateLogs(Effect.log(cause._tag === "Some" ? cause.value : "Sent HTTP response"), { ...annotations, "http.status": response.status })
+        return Effect.annotateLogs(Effect.log(cause._tag === "Some" ? cause.value : "Sent HTTP response"), {
+          ...annotations,
+          "http.status": response.status
+        })
       }
       write(
         `${JSON.stringify({

@@ -20,7 +20,9 @@ export const AuthenticationLive = Layer.effect(
   Effect.map(Tokens, (tokens) => ({
     bearer: (token: Redacted.Redacted<string>) =>
       Effect.flatMap(HttpRouter.RouteContext, ({ route }) =>
-        route.method === push.method && route.path === push.path ? tokens.verify(Redacted.value(token)) : tokens.authenticate(Redacted.value(token))
+        route.method === push.method && route.path === push.path
+          ? tokens.verify(Redacted.value(token))
+          : tokens.authenticate(Redacted.value(token))
       )
   }))
 )

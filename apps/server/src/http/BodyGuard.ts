@@ -40,31 +40,35 @@ const bodyLimitOf = (method: string, url: string, maxBodyBytes: number): number 
 
 export const BodyGuardLive = HttpApiBuilder.middleware(
   QuireApi,
-  Effect.map(AppConfig, ({ maxBodyBytes }) =>
-    (app: HttpApp.Default) =>
-      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-        const limit = bodyLimitOf(request.method, request.url, maxBodyBytes)
-        if (limit === "streamed" || limit === "none") return app
-        const length = request.headers["content-length"]
-        if (Number(length ?? 0) > limit) return Effect.fail(tooLarge(limit))
-        // Only a body without a declared length can pass the limit while it is being read.
-        const lingering = length === undefined ? lingerOnDestroy(NodeHttpServerRequest.toIncomingMessage(request)) : undefined
-        return app.pipe(
-          Effect.provideService(HttpIncomingMessage.MaxBodySize, Option.some(FileSystem.Size(limit))),
-          Effect.catchAllDefect((defect): Effect.Effect<never, MalformedBody | PayloadTooLarge> => {
-            if (!HttpServerError.isServerError(defect) || defect._tag !== "RequestError") return Effect.die(defect)
-            if (isBodyLimitError(defect)) {
-              return lingering ? Effect.zipRight(Effect.promise(lingering.drained), Effect.fail(tooLarge(limit))) : Effect.fail(tooLarge(limit))
-            }
-            return Effect.fail(
-              new MalformedBody({
-                message: `The request body could not be read as ${request.headers["content-type"] ?? "application/json"}: ${
-                  defect.cause instanceof Error ? defect.cause.message : defect.reason
-                }`
-              })
-            )
-          })
-        )
-      })
+  Effect.map(
+    AppConfig,
+    ({ maxBodyBytes }) =>
+      (app: HttpApp.Default) =>
+        Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+          const limit = bodyLimitOf(request.method, request.url, maxBodyBytes)
+          if (limit === "streamed" || limit === "none") return app
+          const length = request.headers["content-length"]
+          if (Number(length ?? 0) > limit) return Effect.fail(tooLarge(limit))
+          // Only a body without a declared length can pass the limit while it is being read.
+          const lingering = length === undefined ? lingerOnDestroy(NodeHttpServerRequest.toIncomingMessage(request)) : undefined
+          return app.pipe(
+            Effect.provideService(HttpIncomingMessage.MaxBodySize, Option.some(FileSystem.Size(limit))),
+            Effect.catchAllDefect((defect): Effect.Effect<never, MalformedBody | PayloadTooLarge> => {
+              if (!HttpServerError.isServerError(defect) || defect._tag !== "RequestError") return Effect.die(defect)
+              if (isBodyLimitError(defect)) {
+                return lingering
+                  ? Effect.zipRight(Effect.promise(lingering.drained), Effect.fail(tooLarge(limit)))
+                  : Effect.fail(tooLarge(limit))
+              }
+              return Effect.fail(
+                new MalformedBody({
+                  message: `The request body could not be read as ${request.headers["content-type"] ?? "application/json"}: ${
+                    defect.cause instanceof Error ? defect.cause.message : defect.reason
+                  }`
+                })
+              )
+            })
+          )
+        })
   )
 )

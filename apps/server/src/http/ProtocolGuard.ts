@@ -18,12 +18,10 @@ const mismatchOf = (spoken: string): ProtocolMismatch | undefined => {
   })
 }
 
-export const ProtocolGuardLive = HttpApiBuilder.middleware(
-  QuireApi,
-  (app: HttpApp.Default) =>
-    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-      const spoken = request.headers[protocolHeader]
-      const mismatch = spoken === undefined ? undefined : mismatchOf(spoken)
-      return mismatch ? Effect.fail(mismatch) : app
-    })
+export const ProtocolGuardLive = HttpApiBuilder.middleware(QuireApi, (app: HttpApp.Default) =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    const spoken = request.headers[protocolHeader]
+    const mismatch = spoken === undefined ? undefined : mismatchOf(spoken)
+    return mismatch ? Effect.fail(mismatch) : app
+  })
 )

@@ -59,5 +59,7 @@ export const withSecurityHeaders = <A, E, R>(server: Layer.Layer<A, E, R>): Laye
   Layer.locally(
     server,
     HttpApp.currentPreResponseHandlers,
-    Option.some((request, response) => Effect.succeed(HttpServerResponse.setHeaders(response, isDocs(request.url) ? docsHeaders : appHeaders)))
+    Option.some((request, response) =>
+      Effect.succeed(HttpServerResponse.setHeaders(response, isDocs(request.url) ? docsHeaders : appHeaders))
+    )
   )

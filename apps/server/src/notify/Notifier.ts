@@ -94,7 +94,9 @@ export class Notifier extends Effect.Service<Notifier>()("@quire/server/Notifier
         return yield* Effect.gen(function* () {
           const head = yield* readHead
           if (head > after || draining) return head
-          const woken = yield* Deferred.await(waiter.wake).pipe(Effect.timeoutTo({ duration: timeout, onTimeout: () => 0, onSuccess: (head) => head }))
+          const woken = yield* Deferred.await(waiter.wake).pipe(
+            Effect.timeoutTo({ duration: timeout, onTimeout: () => 0, onSuccess: (head) => head })
+          )
           return woken > after ? woken : yield* readHead
         }).pipe(Effect.ensuring(unregister))
       })
@@ -118,7 +120,12 @@ export class Notifier extends Effect.Service<Notifier>()("@quire/server/Notifier
       const runFork = Runtime.runFork(yield* Effect.runtime<never>())
       yield* Effect.forkScoped(
         listenForever({ ...listenConfig.value, application_name: listenApplicationName }, wake, (connected) =>
-          runFork(connected.pipe(Effect.zipRight(recheckWaiters), Effect.catchAllCause((cause) => Effect.logWarning("Could not re-check waiters", cause))))
+          runFork(
+            connected.pipe(
+              Effect.zipRight(recheckWaiters),
+              Effect.catchAllCause((cause) => Effect.logWarning("Could not re-check waiters", cause))
+            )
+          )
         )
       )
     }

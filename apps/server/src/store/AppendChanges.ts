@@ -63,7 +63,10 @@ export interface Appended {
 }
 
 const isIdempotencyConflict = (error: unknown) =>
-  typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505" && (error as { constraint?: unknown }).constraint === "changes_idempotency_key"
+  typeof error === "object" &&
+  error !== null &&
+  (error as { code?: unknown }).code === "23505" &&
+  (error as { constraint?: unknown }).constraint === "changes_idempotency_key"
 
 /**
  * Appends `changes` (distinct clientSeqs, each new, all within limits) in one statement, or

@@ -83,7 +83,9 @@ const fingerprints = async (tx: Tx, caller: Caller, clientSeqs: ReadonlyArray<nu
   const rows = await tx
     .select({ clientSeq: changes.clientSeq, seq: changes.seq, key: changes.key, kind: changes.kind, digest: changes.digest })
     .from(changes)
-    .where(and(eq(changes.workspaceId, caller.workspaceId), eq(changes.deviceId, caller.deviceId), inArray(changes.clientSeq, [...clientSeqs])))
+    .where(
+      and(eq(changes.workspaceId, caller.workspaceId), eq(changes.deviceId, caller.deviceId), inArray(changes.clientSeq, [...clientSeqs]))
+    )
   return new Map<number, Fingerprint>(rows.map(({ clientSeq, ...fingerprint }) => [clientSeq, fingerprint]))
 }
 
@@ -95,7 +97,8 @@ interface PushResult {
   readonly stored: boolean
 }
 
-const hasRepeatedClientSeq = (changes: ReadonlyArray<NewChange>) => new Set(changes.map((change) => change.clientSeq)).size !== changes.length
+const hasRepeatedClientSeq = (changes: ReadonlyArray<NewChange>) =>
+  new Set(changes.map((change) => change.clientSeq)).size !== changes.length
 
 export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/ChangeLog", {
   effect: Effect.gen(function* () {
@@ -142,7 +145,8 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
             data: change.data
           })
         }
-        if (addedBytes > 0 && workspace.bytesUsed + addedBytes > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
+        if (addedBytes > 0 && workspace.bytesUsed + addedBytes > workspaceQuotaBytes)
+          abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
         // Also when nothing is new: it resets what an attempt on the one-statement path claimed.
         const full = await claim.take(addedBytes, () => storedBytes(tx))
         if (full) abort(full)
@@ -173,25 +177,27 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
           digest: sha256(change.data),
           data: asBuffer(change.data)
         }))
-        return usage.claiming((claim) =>
-          Effect.gen(function* () {
-            const appended = yield* Effect.promise(async () => {
-              if (hasRepeatedClientSeq(prepared)) return undefined
-              const addedBytes = prepared.reduce((sum, change) => sum + change.data.length, 0)
-              // No room for it all may still be a retry that stores nothing: the careful path decides.
-              if (await claim.take(addedBytes, () => storedBytes(db))) return undefined
-              return appendChanges(pool, caller, workspaceQuotaBytes, prepared)
+        return usage
+          .claiming((claim) =>
+            Effect.gen(function* () {
+              const appended = yield* Effect.promise(async () => {
+                if (hasRepeatedClientSeq(prepared)) return undefined
+                const addedBytes = prepared.reduce((sum, change) => sum + change.data.length, 0)
+                // No room for it all may still be a retry that stores nothing: the careful path decides.
+                if (await claim.take(addedBytes, () => storedBytes(db))) return undefined
+                return appendChanges(pool, caller, workspaceQuotaBytes, prepared)
+              })
+              if (!appended) {
+                // The statement did not check the token row for nothing: it may be why nothing was stored.
+                yield* tokens.checkRow(caller)
+                return yield* pushCarefully(claim, caller, prepared)
+              }
+              yield* lastSeen.seen(caller.workspaceId, caller.tokenId)
+              const results = prepared.map((change, i) => ({ clientSeq: change.clientSeq, seq: appended.seqs[i]! }))
+              return { results, headSeq: appended.headSeq, stored: true }
             })
-            if (!appended) {
-              // The statement did not check the token row for nothing: it may be why nothing was stored.
-              yield* tokens.checkRow(caller)
-              return yield* pushCarefully(claim, caller, prepared)
-            }
-            yield* lastSeen.seen(caller.workspaceId, caller.tokenId)
-            const results = prepared.map((change, i) => ({ clientSeq: change.clientSeq, seq: appended.seqs[i]! }))
-            return { results, headSeq: appended.headSeq, stored: true }
-          })
-        ).pipe(announceIfStored(caller.workspaceId))
+          )
+          .pipe(announceIfStored(caller.workspaceId))
       })
 
     /**
@@ -200,26 +206,28 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
      * quota is checked on the result: a compaction that does not grow the workspace always goes.
      */
     const compact = (caller: Caller, compaction: Compaction) =>
-      usage.claiming((claim) => transaction<{ seq: number; removed: number; headSeq: number; stored: boolean }, WriteError | CompactionConflict>(
-        async (tx, abort) => {
-          const tooLarge = changeTooLarge(compaction.data.length, maxBodyBytes)
-          if (tooLarge) abort(tooLarge)
-          const workspace = await lockWorkspace(tx, caller.workspaceId)
-          if (!workspace) return abort(notFound())
-          const fingerprint = { key: compaction.key, kind: changeKind.snapshot, digest: sha256(compaction.data) }
-          const first = (await fingerprints(tx, caller, [compaction.clientSeq])).get(compaction.clientSeq)
-          if (first) {
-            if (!sameChange(first, fingerprint)) abort(reused(compaction.clientSeq))
-            return { seq: first.seq, removed: 0, headSeq: workspace.headSeq, stored: false }
-          }
-          if (compaction.covers > workspace.headSeq) {
-            abort(
-              new CompactionConflict({
-                message: `This compaction covers changes up to ${compaction.covers}, past the workspace head ${workspace.headSeq}; pull and compact again.`
-              })
-            )
-          }
-          const { rows } = await tx.execute<{ removed: string; freed: string }>(sql`
+      usage
+        .claiming((claim) =>
+          transaction<{ seq: number; removed: number; headSeq: number; stored: boolean }, WriteError | CompactionConflict>(
+            async (tx, abort) => {
+              const tooLarge = changeTooLarge(compaction.data.length, maxBodyBytes)
+              if (tooLarge) abort(tooLarge)
+              const workspace = await lockWorkspace(tx, caller.workspaceId)
+              if (!workspace) return abort(notFound())
+              const fingerprint = { key: compaction.key, kind: changeKind.snapshot, digest: sha256(compaction.data) }
+              const first = (await fingerprints(tx, caller, [compaction.clientSeq])).get(compaction.clientSeq)
+              if (first) {
+                if (!sameChange(first, fingerprint)) abort(reused(compaction.clientSeq))
+                return { seq: first.seq, removed: 0, headSeq: workspace.headSeq, stored: false }
+              }
+              if (compaction.covers > workspace.headSeq) {
+                abort(
+                  new CompactionConflict({
+                    message: `This compaction covers changes up to ${compaction.covers}, past the workspace head ${workspace.headSeq}; pull and compact again.`
+                  })
+                )
+              }
+              const { rows } = await tx.execute<{ removed: string; freed: string }>(sql`
             WITH gone AS (
               DELETE FROM changes
               WHERE workspace_id = ${caller.workspaceId} AND key = ${Buffer.from(compaction.key)} AND seq <= ${compaction.covers}
@@ -227,28 +235,31 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
             )
             SELECT count(*) AS removed, coalesce(sum(size), 0) AS freed FROM gone
           `)
-          const removed = Number(rows[0]!.removed)
-          const bytesUsed = workspace.bytesUsed - Number(rows[0]!.freed) + compaction.data.length
-          if (bytesUsed > workspaceQuotaBytes && bytesUsed > workspace.bytesUsed) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
-          const full = await claim.take(bytesUsed - workspace.bytesUsed, () => storedBytes(tx))
-          if (full) abort(full)
-          const seq = workspace.headSeq + 1
-          await tx.insert(changes).values({
-            workspaceId: caller.workspaceId,
-            seq,
-            deviceId: caller.deviceId,
-            clientSeq: compaction.clientSeq,
-            ...fingerprint,
-            size: compaction.data.length,
-            data: compaction.data
-          })
-          await tx
-            .update(workspaces)
-            .set({ headSeq: seq, bytesUsed, changeCount: workspace.changeCount - removed + 1 })
-            .where(eq(workspaces.id, caller.workspaceId))
-          return { seq, removed, headSeq: seq, stored: true }
-        }
-      )).pipe(announceIfStored(caller.workspaceId))
+              const removed = Number(rows[0]!.removed)
+              const bytesUsed = workspace.bytesUsed - Number(rows[0]!.freed) + compaction.data.length
+              if (bytesUsed > workspaceQuotaBytes && bytesUsed > workspace.bytesUsed)
+                abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
+              const full = await claim.take(bytesUsed - workspace.bytesUsed, () => storedBytes(tx))
+              if (full) abort(full)
+              const seq = workspace.headSeq + 1
+              await tx.insert(changes).values({
+                workspaceId: caller.workspaceId,
+                seq,
+                deviceId: caller.deviceId,
+                clientSeq: compaction.clientSeq,
+                ...fingerprint,
+                size: compaction.data.length,
+                data: compaction.data
+              })
+              await tx
+                .update(workspaces)
+                .set({ headSeq: seq, bytesUsed, changeCount: workspace.changeCount - removed + 1 })
+                .where(eq(workspaces.id, caller.workspaceId))
+              return { seq, removed, headSeq: seq, stored: true }
+            }
+          )
+        )
+        .pipe(announceIfStored(caller.workspaceId))
 
     /**
      * A page of the log after `after`: at most `limit` changes, stopping before their data
@@ -257,7 +268,9 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
      * is larger than a page (see `maxChangeBytes`).
      */
     const pull = (workspaceId: string, after: number, limit: number, maxBytes: number = Limits.defaultPageBytes) =>
-      query((db) => readChangePage(db, workspaceId, { after, limit, maxBytes, maxWireBytes: Math.max(maxBodyBytes, wireBytesPerPage) })).pipe(
+      query((db) =>
+        readChangePage(db, workspaceId, { after, limit, maxBytes, maxWireBytes: Math.max(maxBodyBytes, wireBytesPerPage) })
+      ).pipe(
         Effect.flatMap((page) =>
           page
             ? Effect.succeed({

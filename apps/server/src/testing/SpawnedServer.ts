@@ -92,5 +92,3 @@ export const runServerExpectingFailure = (env: Record<string, string>) =>
     child.stderr.on("data", (chunk) => (output += chunk))
     child.once("exit", (code) => resolve({ code, output }))
   })
-
-
