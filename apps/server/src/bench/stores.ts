@@ -42,8 +42,9 @@ export const benchDatabases = (): Array<readonly [string, string | undefined]> =
   return wanted ? all.filter(([name]) => wanted.includes(name)) : all
 }
 
+/** The nearest-rank percentile: the smallest sample at least `p`% of the samples do not exceed. */
 export const percentile = (samples: ArrayLike<number>, p: number) => {
   const sorted = Float64Array.from(samples).sort()
   if (sorted.length === 0) return NaN
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2))
+  return Number(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!.toFixed(2))
 }

@@ -27,7 +27,7 @@ const notifyWindow = Duration.millis(10)
 
 interface Waiter {
   readonly after: number
-  /** Completed with the head that woke it (0 when the server is stopping). */
+  /** Completed with the head that woke it (0 when it timed out or the server is stopping). */
   readonly wake: Deferred.Deferred<number>
 }
 
@@ -91,14 +91,23 @@ export class Notifier extends Effect.Service<Notifier>()("@quire/server/Notifier
           set.delete(waiter)
           if (set.size === 0 && waiters.get(workspaceId) === set) waiters.delete(workspaceId)
         })
+        // A plain timer, not a fiber racing the wait: with a thousand waiters, the fibers and
+        // their continuations were much of what a waiter cost.
+        let timer: ReturnType<typeof setTimeout> | undefined
         return yield* Effect.gen(function* () {
           const head = yield* readHead
           if (head > after || draining) return head
-          const woken = yield* Deferred.await(waiter.wake).pipe(
-            Effect.timeoutTo({ duration: timeout, onTimeout: () => 0, onSuccess: (head) => head })
-          )
+          timer = setTimeout(() => Deferred.unsafeDone(waiter.wake, Effect.succeed(0)), Duration.toMillis(timeout))
+          const woken = yield* Deferred.await(waiter.wake)
           return woken > after ? woken : yield* readHead
-        }).pipe(Effect.ensuring(unregister))
+        }).pipe(
+          Effect.ensuring(
+            Effect.zipRight(
+              unregister,
+              Effect.sync(() => clearTimeout(timer))
+            )
+          )
+        )
       })
 
     /** Answers every open long-poll now, and every new one at once: the server is stopping. */

@@ -89,6 +89,8 @@ const fingerprints = async (tx: Tx, caller: Caller, clientSeqs: ReadonlyArray<nu
   return new Map<number, Fingerprint>(rows.map(({ clientSeq, ...fingerprint }) => [clientSeq, fingerprint]))
 }
 
+const readHead = { name: "quire-head-seq", text: "SELECT head_seq FROM workspaces WHERE id = $1" }
+
 type WriteError = WorkspaceNotFound | QuotaExceeded | ServerFull | ClientSeqReused | PayloadTooLarge
 
 interface PushResult {
@@ -282,9 +284,10 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
         )
       )
 
+    /** The head, 0 for an unknown workspace; prepared, as every long-poll reads it. */
     const headSeq = (workspaceId: string) =>
-      query((db) => db.select({ headSeq: workspaces.headSeq }).from(workspaces).where(eq(workspaces.id, workspaceId))).pipe(
-        Effect.map(([row]) => row?.headSeq ?? 0)
+      Effect.promise(() => pool.query<{ head_seq: string }>({ ...readHead, values: [workspaceId] })).pipe(
+        Effect.map(({ rows: [row] }) => (row ? Number(row.head_seq) : 0))
       )
 
     return { push, compact, pull, headSeq } as const
