@@ -9,6 +9,7 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core"
+import { afterAll, afterEach, beforeAll } from "vitest"
 
 export const chromiumPath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
   (candidate): candidate is string => !!candidate && existsSync(candidate)
@@ -48,6 +49,43 @@ export const startAppServer = async (env: Record<string, string> = {}): Promise<
     stop: async () => {
       await server.stop()
       await rm(dataDir, { recursive: true, force: true })
+    }
+  }
+}
+
+/**
+ * The app server and Chromium for one suite, and its devices (profiles), closed after each
+ * test. Use `.app`, `.browser` and `device()` inside tests.
+ */
+export const chromiumPerSuite = (env: Record<string, string> = {}) => {
+  let app: AppServer | undefined
+  let browser: Browser | undefined
+  const contexts: Array<BrowserContext> = []
+  beforeAll(async () => {
+    app = await startAppServer(env)
+    browser = await launchChromium()
+  })
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()))
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await app?.stop()
+  })
+  return {
+    get app(): AppServer {
+      if (!app) throw new Error("the suite's app server is not started")
+      return app
+    },
+    get browser(): Browser {
+      if (!browser) throw new Error("the suite's browser is not started")
+      return browser
+    },
+    /** A fresh profile and a page in it. */
+    device: async () => {
+      const context = await newDevice(browser!, app!.url)
+      contexts.push(context)
+      return { context, page: await context.newPage() }
     }
   }
 }

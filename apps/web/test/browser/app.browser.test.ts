@@ -3,19 +3,16 @@ import { strFromU8, unzipSync } from "fflate"
 import { readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import type { Browser, BrowserContext, Page } from "playwright-core"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import type { BrowserContext, Page } from "playwright-core"
+import { describe, expect, it } from "vitest"
 import {
   chromiumPath,
+  chromiumPerSuite,
   createNoteIn,
   createWorkspaceIn,
-  launchChromium,
-  newDevice,
   screenshot,
-  startAppServer,
   waitForServiceWorker,
-  waitUntilSaved,
-  type AppServer
+  waitUntilSaved
 } from "./Chromium.js"
 
 const titlesIn = (page: Page) => page.getByRole("list", { name: "Notes" }).locator(".title").allTextContents()
@@ -29,36 +26,16 @@ const shareLinkFrom = async (page: Page) => {
   return field.inputValue()
 }
 
-const pairNewDevice = async (browser: Browser, app: AppServer, link: string) => {
-  const context = await newDevice(browser, app.url)
-  const page = await context.newPage()
+const pairNewDevice = async (device: () => Promise<{ context: BrowserContext; page: Page }>, link: string) => {
+  const { context, page } = await device()
   await page.goto(link)
   await page.getByRole("button", { name: "New note" }).waitFor()
   return { context, page }
 }
 
 describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
-  let app: AppServer
-  let browser: Browser
-  const contexts: Array<BrowserContext> = []
-
-  beforeAll(async () => {
-    app = await startAppServer()
-    browser = await launchChromium()
-  })
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()))
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
-
-  const device = async () => {
-    const context = await newDevice(browser, app.url)
-    contexts.push(context)
-    return { context, page: await context.newPage() }
-  }
+  const suite = chromiumPerSuite()
+  const { device } = suite
 
   it("creates a workspace and a note, and previews its Markdown", async () => {
     const { page } = await device()
@@ -104,8 +81,7 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
     const id = await createNoteIn(page, "Trip", "Pack: shoes")
     const link = await shareLinkFrom(page)
     await screenshot(page, "07-share-link")
-    const phone = await pairNewDevice(browser, app, link)
-    contexts.push(phone.context)
+    const phone = await pairNewDevice(device, link)
     await expect.poll(() => titlesIn(phone.page), { timeout: 20_000 }).toEqual(["Trip"])
     await screenshot(phone.page, "08-paired-device")
 
@@ -146,8 +122,7 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
     const { page } = await device()
     await createWorkspaceIn(page, "Laptop")
     await createNoteIn(page, "Shared note", "both devices have this")
-    const phone = await pairNewDevice(browser, app, await shareLinkFrom(page))
-    contexts.push(phone.context)
+    const phone = await pairNewDevice(device, await shareLinkFrom(page))
     await expect.poll(() => titlesIn(phone.page), { timeout: 20_000 }).toEqual(["Shared note"])
 
     await page.goto("/settings/devices")
@@ -244,7 +219,7 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
     const { page } = await device()
     await page.goto("/welcome")
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope)
-    expect(scope).toBe(`${app.url}/`)
+    expect(scope).toBe(`${suite.app.url}/`)
     const manifestHref = await page.locator('link[rel="manifest"]').getAttribute("href")
     const manifest = await page.evaluate(async (href) => (await fetch(href!)).json(), manifestHref)
     expect(manifest).toMatchObject({ name: "Quire", short_name: "Quire", start_url: "/", display: "standalone" })

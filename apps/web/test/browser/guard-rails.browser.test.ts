@@ -1,20 +1,10 @@
 /** What people lose notes to in other apps, tried in Chromium: leaving, eviction, lost devices, bad and oversized changes, remote images. */
 import { encodeEnvelope, importWorkspaceKey, makeDocKeys, sealBlob } from "@quire/shared"
 import { Effect } from "effect"
-import type { Browser, BrowserContext, Page } from "playwright-core"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import type { Page } from "playwright-core"
+import { describe, expect, it } from "vitest"
 import { parseRecoveryKit, type RecoveryKit } from "../../src/sync/RecoveryKit.js"
-import {
-  chromiumPath,
-  createNoteIn,
-  createWorkspaceIn,
-  launchChromium,
-  newDevice,
-  screenshot,
-  startAppServer,
-  waitUntilSaved,
-  type AppServer
-} from "./Chromium.js"
+import { chromiumPath, chromiumPerSuite, createNoteIn, createWorkspaceIn, screenshot, waitUntilSaved } from "./Chromium.js"
 
 const titlesIn = (page: Page) => page.getByRole("list", { name: "Notes" }).locator(".title").allTextContents()
 const syncState = (page: Page) => page.getByTestId("sync-state").textContent()
@@ -30,27 +20,8 @@ const recoveryKitOf = async (page: Page): Promise<RecoveryKit> => {
 }
 
 describe.skipIf(!chromiumPath)("guard rails in Chromium", () => {
-  let app: AppServer
-  let browser: Browser
-  const contexts: Array<BrowserContext> = []
-
-  beforeAll(async () => {
-    app = await startAppServer()
-    browser = await launchChromium()
-  })
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()))
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
-
-  const device = async (url = app.url) => {
-    const context = await newDevice(browser, url)
-    contexts.push(context)
-    return { context, page: await context.newPage() }
-  }
+  const suite = chromiumPerSuite()
+  const { device } = suite
 
   it("leave, then Cancel, deletes nothing; leaving for real ends at a welcome screen, and the next workspace starts empty", async () => {
     const { page } = await device()
@@ -81,7 +52,10 @@ describe.skipIf(!chromiumPath)("guard rails in Chromium", () => {
     await createNoteIn(page, "Evicted", "the browser will clear this")
     await page.goto("/")
     const cdp = await context.newCDPSession(page)
-    await cdp.send("Storage.clearDataForOrigin", { origin: app.url, storageTypes: "indexeddb,local_storage,cache_storage,service_workers" })
+    await cdp.send("Storage.clearDataForOrigin", {
+      origin: suite.app.url,
+      storageTypes: "indexeddb,local_storage,cache_storage,service_workers"
+    })
     await page.reload()
     const alert = page.getByRole("alert").filter({ hasText: "data is gone" })
     await alert.waitFor()
@@ -128,7 +102,7 @@ describe.skipIf(!chromiumPath)("guard rails in Chromium", () => {
     const data = await Effect.runPromise(
       sealBlob(key, encodeEnvelope([{ docId: id, bytes: new Uint8Array([0x6c, 0x6f, 0x72, 0x6f, 9, 9, 9, 9]) }]))
     )
-    const pushed = await fetch(`${app.url}/api/v1/workspaces/${kit.workspaceId}/changes`, {
+    const pushed = await fetch(`${suite.app.url}/api/v1/workspaces/${kit.workspaceId}/changes`, {
       method: "POST",
       headers: { authorization: `Bearer ${kit.masterToken}`, "content-type": "application/json" },
       body: JSON.stringify({
@@ -207,21 +181,10 @@ describe.skipIf(!chromiumPath)("guard rails in Chromium", () => {
 })
 
 describe.skipIf(!chromiumPath)("an edit too large for the server, in Chromium", () => {
-  let app: AppServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    app = await startAppServer({ MAX_BODY_BYTES: String(256 * 1024) })
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  const suite = chromiumPerSuite({ MAX_BODY_BYTES: String(256 * 1024) })
 
   it("is shown by name and size while every other note keeps syncing", async () => {
-    const context = await newDevice(browser, app.url)
-    const page = await context.newPage()
+    const { page } = await suite.device()
     await createWorkspaceIn(page)
     await page.getByRole("button", { name: "New note" }).click()
     await page.getByLabel("Title").fill("Huge paste")
@@ -234,6 +197,5 @@ describe.skipIf(!chromiumPath)("an edit too large for the server, in Chromium", 
     expect(await banner.textContent()).toMatch(/“Huge paste” is too large to sync: 0\.\d MB/)
     await expect.poll(() => syncState(page), { timeout: 15_000 }).toMatch(/^Synced, except 1 change too large/)
     await screenshot(page, "16-too-large")
-    await context.close()
   })
 })
