@@ -34,12 +34,38 @@ export const signToken = (key: SigningKey, claims: TokenClaims): string => {
 
 export type VerifyFailure = "invalid" | "expired"
 
-export const verifyToken = (key: SigningKey, token: string): Either.Either<TokenClaims, VerifyFailure> => {
+export const verifyToken = (key: SigningKey, token: string, now: number = Date.now()): Either.Either<TokenClaims, VerifyFailure> => {
   let payload: unknown
   try {
-    payload = jwt.verify(token, key, { algorithms: ["HS256"] })
+    payload = jwt.verify(token, key, { algorithms: ["HS256"], clockTimestamp: Math.floor(now / 1000) })
   } catch (error) {
     return Either.left(error instanceof jwt.TokenExpiredError ? "expired" : "invalid")
   }
   return Either.mapLeft(decodeClaims(payload), () => "invalid" as const)
+}
+
+/** How many verified tokens `makeVerifier` remembers (about 5 MB). */
+const rememberedTokens = 10_000
+
+/**
+ * `verifyToken` that remembers the tokens it verified, by their exact text (signature
+ * included), so a device's every request is not verified again: a remembered token only has
+ * its expiry checked, as jsonwebtoken checks it. Oldest first out.
+ */
+export const makeVerifier = (key: SigningKey) => {
+  const verified = new Map<string, TokenClaims>()
+  return (token: string, now: number = Date.now()): Either.Either<TokenClaims, VerifyFailure> => {
+    const known = verified.get(token)
+    if (known) {
+      if (known.exp === undefined || Math.floor(now / 1000) < known.exp) return Either.right(known)
+      verified.delete(token)
+      return Either.left("expired")
+    }
+    const result = verifyToken(key, token, now)
+    if (Either.isRight(result)) {
+      if (verified.size >= rememberedTokens) verified.delete(verified.keys().next().value!)
+      verified.set(token, result.right)
+    }
+    return result
+  }
 }

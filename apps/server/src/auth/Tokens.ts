@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
 import { Database, type Tx } from "../store/Database.js"
 import { pairings, tokens } from "../store/schema.js"
-import { signingKey, signToken, verifyToken } from "./Jwt.js"
+import { makeVerifier, signingKey, signToken } from "./Jwt.js"
 import { resolveJwtSecret } from "./JwtSecret.js"
 import { LastSeen, lastSeenResolution } from "./LastSeen.js"
 
@@ -68,8 +68,9 @@ export class Tokens extends Effect.Service<Tokens>()("@quire/server/Tokens", {
     }
 
     /** The token's claims, if it is one of ours: signed with our key and not expired. */
+    const verifyToken = makeVerifier(key)
     const verify = (bearer: string) => {
-      const verified = verifyToken(key, bearer)
+      const verified = verifyToken(bearer)
       if (Either.isRight(verified)) {
         const claims = verified.right
         return Effect.succeed<Caller>({ tokenId: claims.sub, workspaceId: claims.ws, role: claims.role, deviceId: claims.dev })
