@@ -174,6 +174,36 @@ describe.each(testDatabases())("bearer tokens on $name", (database) => {
     expect(devices.body.devices.filter((d: { revokedAt: string | null }) => d.revokedAt === null)).toHaveLength(1)
   })
 
+  it("a push with a revoked, unknown, altered or expired token stores nothing and says why, retries included", async () => {
+    const ws = await createWorkspace(server.url)
+    const device = await pairDevice(server.url, ws.workspaceId, ws.masterToken)
+    expect((await push(server.url, ws.workspaceId, device.deviceToken, [{ clientSeq: 1, text: "kept" }])).status).toBe(200)
+    const claims = jwt.decode(device.deviceToken) as Record<string, unknown>
+    const refusedPush = async (token: string, tag: string, clientSeq: number, text: string) => {
+      const reply = await push(server.url, ws.workspaceId, token, [{ clientSeq, text }])
+      expect(reply.status, tag).toBe(401)
+      expect(reply.body._tag).toBe(tag)
+    }
+    await refusedPush(jwt.sign({ ...claims, sub: crypto.randomUUID() }, secret), "TokenRevoked", 2, "unknown token")
+    await refusedPush(jwt.sign({ ...claims, role: "master" }, secret), "TokenRevoked", 2, "promoted")
+    await refusedPush(jwt.sign({ ...claims, dev: crypto.randomUUID() }, secret), "TokenRevoked", 1, "other device")
+    // Expired by its row (the token itself carries no exp).
+    await server.sql("UPDATE tokens SET expires_at = now() - interval '1 second' WHERE workspace_id = $1 AND id = $2", [
+      ws.workspaceId,
+      claims.sub
+    ])
+    await refusedPush(device.deviceToken, "TokenExpired", 2, "expired")
+    await server.sql("UPDATE tokens SET expires_at = NULL WHERE workspace_id = $1 AND id = $2", [ws.workspaceId, claims.sub])
+    expect(
+      (await request(server.url, "DELETE", `/workspaces/${ws.workspaceId}/devices/${claims.sub as string}`, { token: ws.masterToken }))
+        .status
+    ).toBe(204)
+    await refusedPush(device.deviceToken, "TokenRevoked", 2, "revoked")
+    // Even a retry of what it stored before is refused, not answered with its seq.
+    await refusedPush(device.deviceToken, "TokenRevoked", 1, "kept")
+    expect(await info(server.url, ws.workspaceId, ws.masterToken)).toMatchObject({ headSeq: 1, changeCount: 1 })
+  })
+
   it("a device's compactions and pushes stop with its token; its workspace keeps what it stored", async () => {
     const ws = await createWorkspace(server.url)
     const device = await pairDevice(server.url, ws.workspaceId, ws.masterToken)

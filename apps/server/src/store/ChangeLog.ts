@@ -8,8 +8,8 @@
  * without being stored. Digests make that comparison without reading data back.
  *
  * A push of new changes takes the one-statement path (AppendChanges); anything else it meets
- * (a retry, a reused clientSeq, a full quota, an unknown workspace) falls back to the careful
- * transaction here, which decides.
+ * (a retry, a reused clientSeq, a full quota, an unknown workspace, a refused token) falls back
+ * to the careful transaction here, which decides (docs/decisions/0008).
  */
 import {
   ClientSeqReused,
