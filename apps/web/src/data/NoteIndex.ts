@@ -22,16 +22,11 @@ export const noteRowOf = (note: Note, readOnlyReason?: string): NoteRow | undefi
         ...(readOnlyReason === undefined ? {} : { readOnlyReason })
       }
 
-/** What search looks through: the whole title and body, lowercased. */
-export const searchTextOf = (note: Note): string => `${note.title}\n${note.body}`.toLowerCase()
-
-/** Notes whose text holds every word of `query` (case-insensitive), in the order given. */
-export const matchesQuery = (text: string, query: string): boolean =>
-  query
-    .toLowerCase()
-    .split(/\s+/)
-    .filter((word) => word !== "")
-    .every((word) => text.includes(word))
+/**
+ * What search looks through: the title on the first line, then the body, as written (snippets
+ * show it). Rows stored before version 4 of the database are lowercased until the note changes.
+ */
+export const searchTextOf = (note: Note): string => `${note.title.replace(/\s+/g, " ")}\n${note.body}`
 
 /** The lists' order: pinned first, then most recently updated. */
 export const sortNotes = (rows: ReadonlyArray<NoteRow>) => [...rows].sort((a, b) => b.pinned - a.pinned || b.updatedAt - a.updatedAt)

@@ -5,6 +5,7 @@
  * a new `version(n)`; never change an old one.
  */
 import Dexie, { type EntityTable } from "dexie"
+import { textStamp } from "../search/TextStamp.js"
 
 export interface DocRow {
   readonly id: string
@@ -74,12 +75,23 @@ export interface DocBackupRow {
   readonly at: number
 }
 
-/** A note's searchable text (title and body, lowercased), kept apart so lists stay light. */
+/** A note's searchable text (its title, a line break, its body), kept apart so lists stay light. */
 export interface NoteTextRow {
   readonly id: string
   readonly text: string
   /** Set when only the title and preview are in `text` (backfilled); the whole text follows. */
   readonly partial?: boolean
+  /** When it was written, stamped by TextStamp: the search index catches up from its last save by it. */
+  readonly at?: number
+}
+
+/** The search index as last saved (SearchIndex's JSON), with what it covers. */
+export interface SearchIndexRow {
+  readonly name: string
+  readonly format: number
+  readonly json: string
+  /** Each indexed note's `at` stamp when it was indexed. */
+  readonly stamps: Record<string, number>
 }
 
 /**
@@ -116,6 +128,7 @@ export class QuireDb extends Dexie {
   docBackups!: EntityTable<DocBackupRow, "id">
   noteText!: EntityTable<NoteTextRow, "id">
   docLog!: EntityTable<DocLogRow, "key">
+  searchIndex!: EntityTable<SearchIndexRow, "name">
 
   constructor(name = "quire") {
     super(name)
@@ -140,5 +153,8 @@ export class QuireDb extends Dexie {
           .table("noteText")
           .bulkPut(missing.map((row: NoteRow) => ({ id: row.id, text: `${row.title}\n${row.preview}`.toLowerCase(), partial: true })))
       })
+    // Ranked search: search text stamped with when it was written, and the persisted search index.
+    this.version(4).stores({ noteText: "id, at", searchIndex: "name" })
+    this.use(textStamp)
   }
 }

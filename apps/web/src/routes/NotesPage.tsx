@@ -1,57 +1,40 @@
-/** The note list: pinned first, then most recently updated; instant search over titles and bodies. */
-import { Link, useNavigate } from "@tanstack/react-router"
+/**
+ * The note list: every note, pinned first, then most recently updated, virtualized; a query
+ * turns it into ranked search results (title matches first) with a highlighted snippet each.
+ */
+import { useNavigate } from "@tanstack/react-router"
 import { useLiveQuery } from "dexie-react-hooks"
-import { useDeferredValue, useMemo, useState } from "react"
+import { useCallback, useMemo, useState } from "react"
 import { useSession } from "../app/Session.js"
-import { matchesQuery, sortNotes } from "../data/NoteIndex.js"
+import { sortNotes } from "../data/NoteIndex.js"
 import type { NoteRow } from "../data/QuireDb.js"
-import { timeAgo } from "../ui/time.js"
-
-export function NoteList({ rows, empty }: { rows: ReadonlyArray<NoteRow>; empty: string }) {
-  if (rows.length === 0) return <p className="muted">{empty}</p>
-  return (
-    <ul className="list" aria-label="Notes">
-      {rows.map((row) => (
-        <li key={row.id}>
-          <Link to="/notes/$noteId" params={{ noteId: row.id }}>
-            <div className="title">
-              {row.pinned ? <span aria-label="Pinned">📌 </span> : null}
-              {row.title || "Untitled"}
-            </div>
-            <div className="preview">{row.preview || "No text"}</div>
-            <div className="tags">
-              {row.tags.map((tag) => (
-                <span className="tag" key={tag}>
-                  {tag}
-                </span>
-              ))}
-              <span className="muted" style={{ fontSize: "0.8rem" }}>
-                {timeAgo(row.updatedAt)}
-              </span>
-            </div>
-          </Link>
-        </li>
-      ))}
-    </ul>
-  )
-}
+import { VirtualNoteList, type ListedNote } from "../list/VirtualNoteList.js"
+import { useNoteSearch } from "../search/useNoteSearch.js"
 
 export function NotesPage() {
   const { db, repository } = useSession()
   const navigate = useNavigate()
   const [query, setQuery] = useState("")
-  const deferredQuery = useDeferredValue(query)
   const [creating, setCreating] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
   const rows = useLiveQuery(() => db.notes.where("trashed").equals(0).toArray(), [db])
-  // The full text is read only while searching, so the plain list stays light.
-  const texts = useLiveQuery(() => (deferredQuery.trim() ? db.noteText.toArray() : []), [db, deferredQuery.trim() !== ""])
-  const visible = useMemo(() => {
+  const search = useNoteSearch(db.name, query)
+  const searching = query.trim() !== ""
+
+  const listed = useMemo((): ReadonlyArray<ListedNote> | undefined => {
     if (!rows) return undefined
-    if (!deferredQuery.trim()) return sortNotes(rows)
-    const textOf = new Map((texts ?? []).map((t) => [t.id, t.text]))
-    return sortNotes(rows.filter((row) => matchesQuery(textOf.get(row.id) ?? `${row.title}\n${row.preview}`.toLowerCase(), deferredQuery)))
-  }, [rows, texts, deferredQuery])
+    if (!searching) return sortNotes(rows).map((row) => ({ row }))
+    if (!search.answered) return undefined
+    const byId = new Map<string, NoteRow>(rows.map((row) => [row.id, row]))
+    return search.answered.hits.flatMap((hit) => {
+      const row = byId.get(hit.id)
+      const snippet = search.snippets.get(hit.id)
+      return row ? [snippet ? { row, snippet } : { row }] : []
+    })
+  }, [rows, searching, search.answered, search.snippets])
+
+  const { want } = search
+  const onVisible = useCallback((items: ReadonlyArray<ListedNote>) => want(items.map((item) => item.row.id)), [want])
 
   const createNote = async () => {
     setCreating(true)
@@ -88,16 +71,24 @@ export function NotesPage() {
           {problem}
         </div>
       )}
-      {visible === undefined ? (
-        <p className="muted">Loading…</p>
+      {search.problem && (
+        <div className="banner error" role="alert">
+          Search failed: {search.problem}
+        </div>
+      )}
+      {listed === undefined ? (
+        <p className="muted">{searching && !search.state.ready ? "Preparing search…" : "Loading…"}</p>
       ) : (
         <>
           <p className="muted" aria-live="polite">
-            {visible.length} {visible.length === 1 ? "note" : "notes"}
-            {deferredQuery.trim() ? ` matching “${deferredQuery.trim()}”` : ""}
+            {listed.length} {listed.length === 1 ? "note" : "notes"}
+            {searching && search.answered ? ` matching “${search.answered.query}”` : ""}
           </p>
-          <NoteList rows={visible.slice(0, 500)} empty={deferredQuery ? "No note matches." : "No notes yet. Create one."} />
-          {visible.length > 500 && <p className="muted">Showing the first 500; search to narrow down.</p>}
+          <VirtualNoteList
+            notes={listed}
+            empty={searching ? "No note matches." : "No notes yet. Create one."}
+            {...(searching ? { onVisible } : {})}
+          />
         </>
       )}
     </section>

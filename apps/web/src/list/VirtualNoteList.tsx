@@ -1,0 +1,109 @@
+/**
+ * The note list, virtualized with TanStack Virtual: however many notes there are, only the
+ * rows on screen (and a few around them) exist in the DOM, so painting and scrolling cost the
+ * same for ten notes or ten thousand. The page scrolls, not a box inside it.
+ */
+import { Link } from "@tanstack/react-router"
+import { useWindowVirtualizer, type VirtualItem } from "@tanstack/react-virtual"
+import { useLayoutEffect, useRef, useState } from "react"
+import type { NoteRow } from "../data/QuireDb.js"
+import type { Snippet } from "../search/Snippet.js"
+import { timeAgo } from "../ui/time.js"
+
+export interface ListedNote {
+  readonly row: NoteRow
+  /** Search results show where the note matched instead of its opening. */
+  readonly snippet?: Snippet
+}
+
+function SnippetText({ snippet }: { snippet: Snippet }) {
+  return <>{snippet.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}</>
+}
+
+function NoteCard({ row, snippet }: ListedNote) {
+  return (
+    <Link to="/notes/$noteId" params={{ noteId: row.id }}>
+      <div className="title">
+        {row.pinned ? <span aria-label="Pinned">📌 </span> : null}
+        {row.title || "Untitled"}
+      </div>
+      <div className="preview">{snippet ? <SnippetText snippet={snippet} /> : row.preview || "No text"}</div>
+      <div className="tags">
+        {row.tags.map((tag) => (
+          <span className="tag" key={tag}>
+            {tag}
+          </span>
+        ))}
+        <span className="muted" style={{ fontSize: "0.8rem" }}>
+          {timeAgo(row.updatedAt)}
+        </span>
+      </div>
+    </Link>
+  )
+}
+
+/** A card's height before it is measured: title, preview and the tags line. */
+const estimatedRowPx = 86
+const gapPx = 8
+
+export function VirtualNoteList({
+  notes,
+  empty,
+  onVisible
+}: {
+  notes: ReadonlyArray<ListedNote>
+  empty: string
+  /** Told which notes are on screen (search asks for their snippets). */
+  onVisible?: (items: ReadonlyArray<ListedNote>) => void
+}) {
+  const listRef = useRef<HTMLUListElement>(null)
+  const [offset, setOffset] = useState(0)
+  // Banners above the list come and go: the list's place on the page is read after each render
+  // (and set only when it moved, so this settles after one more render).
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- on purpose after every render: what moves the list is outside it
+  useLayoutEffect(() => {
+    const top = listRef.current?.offsetTop
+    if (top !== undefined && top !== offset) setOffset(top)
+  })
+  const virtualizer = useWindowVirtualizer({
+    count: notes.length,
+    estimateSize: () => estimatedRowPx,
+    overscan: 8,
+    gap: gapPx,
+    scrollMargin: offset,
+    getItemKey: (index) => notes[index]!.row.id
+  })
+  const items = virtualizer.getVirtualItems()
+  const first = items[0]?.index
+  const last = items.at(-1)?.index
+  useLayoutEffect(() => {
+    if (onVisible && first !== undefined && last !== undefined) onVisible(notes.slice(first, last + 1))
+  }, [onVisible, notes, first, last])
+
+  if (notes.length === 0) return <p className="muted">{empty}</p>
+  return (
+    <ul
+      ref={listRef}
+      className="list"
+      aria-label="Notes"
+      style={{ display: "block", position: "relative", height: virtualizer.getTotalSize() }}
+    >
+      {items.map((item: VirtualItem) => (
+        <li
+          key={item.key}
+          data-index={item.index}
+          ref={virtualizer.measureElement}
+          style={{
+            position: "absolute",
+            top: 0,
+            left: 0,
+            width: "100%",
+            transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)`
+          }}
+        >
+          <NoteCard {...notes[item.index]!} />
+        </li>
+      ))}
+    </ul>
+  )
+}

@@ -1,0 +1,171 @@
+/**
+ * Keeps a SearchIndex in step with the `noteText` table, incrementally, and saves it in
+ * `searchIndex` so a start loads it instead of rebuilding it:
+ * - at start: the saved index, then only the rows stamped since its newest note (TextStamp),
+ *   then the ids compared, for notes deleted (or written unstamped) meanwhile;
+ * - while running: a live query of the rows stamped since, which Dexie re-runs whenever any
+ *   context (a tab, the sync worker) writes one; a save after a quiet moment.
+ * Nothing is lost by a save that never happens: the next start catches up from the rows.
+ */
+import { liveQuery, type Subscription } from "dexie"
+import type { NoteTextRow, QuireDb } from "../data/QuireDb.js"
+import { SearchIndex, searchIndexFormat, type SearchDoc } from "./SearchIndex.js"
+
+const savedName = "notes"
+
+/**
+ * Rows stamped this long before the newest indexed one are read again: two contexts' writes
+ * can commit in another order than their stamps, by at most a transaction's time.
+ */
+const stampSlackMs = 10_000
+
+export interface KeeperOptions {
+  /** Quiet time after a change before the index is saved. */
+  readonly saveAfterMs?: number
+}
+
+/** The row as the index takes it: the title is the first line (see NoteIndex.searchTextOf). */
+export const searchDocOf = (row: NoteTextRow): SearchDoc => {
+  const lineEnd = row.text.indexOf("\n")
+  return lineEnd < 0
+    ? { id: row.id, title: row.text, body: "" }
+    : { id: row.id, title: row.text.slice(0, lineEnd), body: row.text.slice(lineEnd + 1) }
+}
+
+export class IndexKeeper {
+  private subscription: Subscription | undefined
+  private saveTimer: ReturnType<typeof setTimeout> | undefined
+  private unsaved = false
+  private saving: Promise<void> = Promise.resolve()
+
+  private constructor(
+    private readonly db: QuireDb,
+    readonly index: SearchIndex,
+    /** Each indexed note's stamp when indexed; 0 for a row written before stamps existed. */
+    private readonly stamps: Map<string, number>,
+    private readonly options: KeeperOptions
+  ) {}
+
+  /** Loads (or builds) the index and brings it up to date; live updates start with `follow`. */
+  static async open(db: QuireDb, options: KeeperOptions = {}): Promise<IndexKeeper> {
+    const saved = await db.searchIndex.get(savedName)
+    let keeper: IndexKeeper | undefined
+    if (saved?.format === searchIndexFormat) {
+      try {
+        keeper = new IndexKeeper(db, SearchIndex.fromJSON(saved.json), new Map(Object.entries(saved.stamps)), options)
+      } catch {
+        // An unreadable save is rebuilt from the rows, which are the truth.
+      }
+    }
+    keeper ??= new IndexKeeper(db, SearchIndex.empty(), new Map(), options)
+    await keeper.catchUp()
+    return keeper
+  }
+
+  private newest(): number {
+    let newest = -Infinity
+    for (const at of this.stamps.values()) if (at > newest) newest = at
+    return newest
+  }
+
+  /** Indexes rows whose stamp differs from what was indexed; true if any did. */
+  private apply(rows: ReadonlyArray<NoteTextRow | undefined>): boolean {
+    let changed = false
+    for (const row of rows) {
+      if (!row || this.stamps.get(row.id) === (row.at ?? 0)) continue
+      this.index.put(searchDocOf(row))
+      this.stamps.set(row.id, row.at ?? 0)
+      changed = true
+    }
+    return changed
+  }
+
+  /** Notes gone from `noteText` leave the index; rows it never saw (unstamped) join it. */
+  private async reconcile(): Promise<boolean> {
+    const ids = new Set(await this.db.noteText.toCollection().primaryKeys())
+    let changed = false
+    for (const id of this.stamps.keys())
+      if (!ids.has(id)) {
+        this.index.remove(id)
+        this.stamps.delete(id)
+        changed = true
+      }
+    const unseen = [...ids].filter((id) => !this.stamps.has(id))
+    if (unseen.length > 0) changed = this.apply(await this.db.noteText.bulkGet(unseen)) || changed
+    return changed
+  }
+
+  private async catchUp(): Promise<void> {
+    const rows =
+      this.stamps.size === 0
+        ? await this.db.noteText.toArray()
+        : await this.db.noteText
+            .where("at")
+            .above(this.newest() - stampSlackMs)
+            .toArray()
+    const applied = this.apply(rows)
+    const reconciled = await this.reconcile()
+    if (applied || reconciled) this.scheduleSave()
+  }
+
+  /** Follows every later write of `noteText`; `onChange` runs after the index took one in. */
+  follow(onChange: () => void = () => {}): void {
+    this.subscription ??= liveQuery(async () => ({
+      rows: await this.db.noteText
+        .where("at")
+        .above(this.newest() - stampSlackMs)
+        .toArray(),
+      count: await this.db.noteText.count()
+    })).subscribe({
+      next: ({ rows, count }) => {
+        void (async () => {
+          const applied = this.apply(rows)
+          const reconciled = count !== this.stamps.size && (await this.reconcile())
+          if (applied || reconciled) {
+            this.scheduleSave()
+            onChange()
+          }
+        })()
+      },
+      error: () => {
+        // The database closed (the workspace was left, or the page is going): nothing to follow.
+      }
+    })
+  }
+
+  private scheduleSave() {
+    this.unsaved = true
+    if (this.saveTimer) clearTimeout(this.saveTimer)
+    this.saveTimer = setTimeout(() => void this.save(), this.options.saveAfterMs ?? 3000)
+  }
+
+  /** Writes the index as it stands now, with the stamps it covers. */
+  save(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer)
+    this.saveTimer = undefined
+    this.saving = this.saving.then(async () => {
+      if (!this.unsaved) return
+      this.unsaved = false
+      // Serialized at once, together: the stamps say exactly what the JSON holds.
+      const row = { name: savedName, format: searchIndexFormat, json: this.index.toJSON(), stamps: Object.fromEntries(this.stamps) }
+      try {
+        await this.db.searchIndex.put(row)
+      } catch {
+        // Not saved (a full disk, a closing database): the next start catches up from the rows.
+        this.unsaved = true
+      }
+    })
+    return this.saving
+  }
+
+  /** The stored search text of these notes, for snippets. */
+  texts(ids: ReadonlyArray<string>): Promise<Array<NoteTextRow | undefined>> {
+    return this.db.noteText.bulkGet([...ids])
+  }
+
+  close(): void {
+    this.subscription?.unsubscribe()
+    this.subscription = undefined
+    if (this.saveTimer) clearTimeout(this.saveTimer)
+  }
+}

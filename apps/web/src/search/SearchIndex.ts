@@ -1,0 +1,118 @@
+/**
+ * Full-text search over notes with MiniSearch (docs/decisions/0009): BM25 ranking, the title
+ * weighted above the body, the word being typed matched as a prefix, and typos forgiven.
+ * Pure: it knows nothing of IndexedDB; IndexKeeper feeds and persists it.
+ */
+import MiniSearch, { type Query } from "minisearch"
+
+export interface SearchDoc {
+  readonly id: string
+  readonly title: string
+  readonly body: string
+}
+
+export interface SearchHit {
+  readonly id: string
+  readonly score: number
+  /** The words of the note that matched (a prefix or a typo finds its whole word): what a snippet marks. */
+  readonly terms: ReadonlyArray<string>
+}
+
+/** Bump when the options below change: a persisted index of another format is rebuilt, not loaded. */
+export const searchIndexFormat = 1
+
+// Words in nearly every note: indexing them costs a third of the index and ranks nothing.
+const stopwords = new Set(
+  (
+    "a an and are as at be but by for from had has have he her him his i if in into is it its me my no not of on or " +
+    "our she so that the their them then there these they this to was we were what when which who will with would you your"
+  ).split(" ")
+)
+
+const titleBoost = 3
+
+/** Edits forgiven per word: none for short words (too many neighbours), two past six letters (a swap is two). */
+const typosAllowed = (term: string) => (term.length < 4 ? 0 : term.length < 7 ? 1 : 2)
+
+const options = {
+  fields: ["title", "body"],
+  processTerm: (term: string) => {
+    const lower = term.toLowerCase()
+    return stopwords.has(lower) ? null : lower
+  },
+  searchOptions: { processTerm: (term: string) => term.toLowerCase() },
+  autoVacuum: { batchSize: 2000, batchWait: 20, minDirtCount: 200, minDirtFactor: 0.1 }
+}
+
+const tokenize = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[\s\p{P}\p{S}]+/u)
+    .filter((word) => word !== "")
+
+/**
+ * The query as MiniSearch runs it. Every word must match (AND). A word matches the title as
+ * typed, as a prefix or with typos; the body only from its third letter on as a prefix: a one-
+ * or two-letter prefix of every body would cost a whole scan per keystroke and rank nothing.
+ * Finished stopwords are dropped (they are not indexed); the last word may still be growing.
+ */
+export const queryOf = (text: string): Query | undefined => {
+  const words = tokenize(text)
+  const kept = words.filter((word, i) => i === words.length - 1 || !stopwords.has(word))
+  if (kept.length === 0) return undefined
+  return {
+    combineWith: "AND",
+    queries: kept.map((word) => ({
+      combineWith: "OR",
+      queries: [
+        { queries: [word], fields: ["title"], prefix: true, fuzzy: typosAllowed(word), boost: { title: titleBoost } },
+        { queries: [word], fields: ["body"], prefix: word.length >= 3, fuzzy: typosAllowed(word) }
+      ]
+    }))
+  }
+}
+
+export class SearchIndex {
+  private constructor(private readonly mini: MiniSearch<SearchDoc>) {}
+
+  static empty(): SearchIndex {
+    return new SearchIndex(new MiniSearch<SearchDoc>(options))
+  }
+
+  /** From `toJSON()`'s object, parsed; MiniSearch rebuilds its tree from it (no re-tokenizing). */
+  static fromJSON(json: string): SearchIndex {
+    return new SearchIndex(MiniSearch.loadJS<SearchDoc>(JSON.parse(json) as Parameters<typeof MiniSearch.loadJS>[0], options))
+  }
+
+  toJSON(): string {
+    return JSON.stringify(this.mini)
+  }
+
+  get size(): number {
+    return this.mini.documentCount
+  }
+
+  has(id: string): boolean {
+    return this.mini.has(id)
+  }
+
+  /** Adds the note, or replaces what the index held for it. */
+  put(doc: SearchDoc): void {
+    if (this.mini.has(doc.id)) this.mini.replace(doc)
+    else this.mini.add(doc)
+  }
+
+  remove(id: string): void {
+    if (this.mini.has(id)) this.mini.discard(id)
+  }
+
+  /** Best first. */
+  search(text: string): Array<SearchHit> {
+    const query = queryOf(text)
+    if (!query) return []
+    return this.mini.search(query).map((result) => ({ id: String(result.id), score: result.score, terms: result.terms }))
+  }
+}
+
+/** The words a query looks for, for marking them where a note only starts with them. */
+export const queryWords = tokenize

@@ -1,0 +1,67 @@
+/**
+ * The search Web Worker, one per tab: loads the workspace's saved index (or builds it) off the
+ * main thread, keeps it in step with the database, and answers queries with ranked hits and
+ * snippets. Wiring only: IndexKeeper and SearchIndex do the work.
+ */
+import { QuireDb } from "../data/QuireDb.js"
+import { IndexKeeper, searchDocOf } from "./IndexKeeper.js"
+import { queryWords, type SearchHit } from "./SearchIndex.js"
+import { searchWorkerPrefix, type SearchReply, type SearchRequest } from "./SearchProtocol.js"
+import { snippetOf, type Snippet } from "./Snippet.js"
+
+/** Hits sent with their snippet at once: about two screens of results. */
+const snippetsUpFront = 30
+
+const reply = (message: SearchReply) => self.postMessage(message)
+
+const started = performance.now()
+const db = new QuireDb(self.name.slice(searchWorkerPrefix.length))
+const opening = IndexKeeper.open(db)
+/** The terms each recent hit matched, so later snippet requests mark the same words. */
+let lastHits = new Map<string, SearchHit>()
+
+const snippetsFor = async (keeper: IndexKeeper, hits: ReadonlyArray<SearchHit>, text: string) => {
+  const words = queryWords(text)
+  const rows = await keeper.texts(hits.map((hit) => hit.id))
+  const snippets: Record<string, Snippet> = {}
+  rows.forEach((row, i) => {
+    const hit = hits[i]!
+    snippets[hit.id] = snippetOf(row ? searchDocOf(row).body : "", hit.terms, words)
+  })
+  return snippets
+}
+
+opening.then(
+  (keeper) => {
+    reply({ type: "ready", notes: keeper.index.size, loadMs: Math.round(performance.now() - started) })
+    keeper.follow(() => reply({ type: "changed" }))
+  },
+  (error: unknown) => reply({ type: "failed", message: error instanceof Error ? error.message : String(error) })
+)
+
+self.onmessage = (event: MessageEvent<SearchRequest>) => {
+  const request = event.data
+  void (async () => {
+    try {
+      const keeper = await opening
+      if (request.type === "search") {
+        const hits = keeper.index.search(request.text)
+        lastHits = new Map(hits.map((hit) => [hit.id, hit]))
+        const snippets = await snippetsFor(keeper, hits.slice(0, snippetsUpFront), request.text)
+        reply({
+          type: "results",
+          seq: request.seq,
+          hits: hits.map((hit) => {
+            const snippet = snippets[hit.id]
+            return snippet ? { id: hit.id, score: hit.score, snippet } : { id: hit.id, score: hit.score }
+          })
+        })
+      } else {
+        const hits = request.ids.map((id) => lastHits.get(id) ?? { id, score: 0, terms: [] })
+        reply({ type: "snippets", seq: request.seq, snippets: await snippetsFor(keeper, hits, request.text) })
+      }
+    } catch (error) {
+      reply({ type: "failed", seq: request.seq, message: error instanceof Error ? error.message : String(error) })
+    }
+  })()
+}
