@@ -1,15 +1,18 @@
 /** The app's routes, as code: each path, the screen it shows, and the frame around them. */
-import { createRootRoute, createRoute, createRouter, Navigate } from "@tanstack/react-router"
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Navigate } from "@tanstack/react-router"
 import type { ComponentType } from "react"
 import { useOptionalSession } from "../app/Session.js"
-import { BackupPage } from "./BackupPage.js"
-import { DevicesPage } from "./DevicesPage.js"
-import { NotePage } from "./NotePage.js"
 import { NotesPage } from "./NotesPage.js"
-import { PairPage } from "./PairPage.js"
 import { NotFoundPage, Root } from "./Root.js"
-import { TrashPage } from "./TrashPage.js"
-import { WelcomePage } from "./WelcomePage.js"
+
+// Only the note list is in the first download; every other screen (and what it brings: Effect,
+// the API client, QR codes) loads when it is opened, and the service worker precaches it.
+const NotePage = lazyRouteComponent(() => import("./NotePage.js"), "NotePage")
+const TrashPage = lazyRouteComponent(() => import("./TrashPage.js"), "TrashPage")
+const DevicesPage = lazyRouteComponent(() => import("./DevicesPage.js"), "DevicesPage")
+const BackupPage = lazyRouteComponent(() => import("./BackupPage.js"), "BackupPage")
+const WelcomePage = lazyRouteComponent(() => import("./WelcomePage.js"), "WelcomePage")
+const PairPage = lazyRouteComponent(() => import("./PairPage.js"), "PairPage")
 
 const rootRoute = createRootRoute({ component: Root, notFoundComponent: NotFoundPage })
 

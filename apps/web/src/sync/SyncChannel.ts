@@ -1,23 +1,20 @@
 /**
  * What the sync worker and the tabs say to each other over a BroadcastChannel, as a typed
- * union: the leader announces its status; a tab asks for it, says it wrote something, or
- * (leaving the workspace) tells every worker to stop for good.
+ * union (SyncMessage): the leader announces its status; a tab asks for it, says it wrote
+ * something, or (leaving the workspace) tells every worker to stop for good.
  * Anything that does not decode is ignored.
+ *
+ * The decoder is loaded on its own (it is Effect Schema): the channel opens at once, and what
+ * arrives or is sent before the decoder is there waits for it, in order.
  */
-import { Schema } from "effect"
-import { SyncStatus } from "./SyncStatus.js"
+import type { SyncMessage } from "./SyncMessage.js"
 
-export const SyncMessage = Schema.Union(
-  Schema.TaggedStruct("Status", { status: SyncStatus }),
-  Schema.TaggedStruct("StatusRequest", {}),
-  Schema.TaggedStruct("LocalChange", {}),
-  Schema.TaggedStruct("SyncNow", {}),
-  Schema.TaggedStruct("Stop", {})
-)
-export type SyncMessage = typeof SyncMessage.Type
+export type { SyncMessage } from "./SyncMessage.js"
 
-const decode = Schema.decodeUnknownOption(SyncMessage)
-const encode = Schema.encodeSync(SyncMessage)
+type Codec = typeof import("./SyncMessage.js")
+
+let loading: Promise<Codec> | undefined
+const loadCodec = () => (loading ??= import("./SyncMessage.js"))
 
 export const syncChannelName = (workspaceId: string) => `quire-sync-${workspaceId}`
 
@@ -28,12 +25,30 @@ export interface SyncChannel {
 
 export const openSyncChannel = (workspaceId: string, onMessage: (message: SyncMessage) => void): SyncChannel => {
   const channel = new BroadcastChannel(syncChannelName(workspaceId))
-  channel.onmessage = (event: MessageEvent) => {
-    const message = decode(event.data)
-    if (message._tag === "Some") onMessage(message.value)
+  let codec: Codec | undefined
+  let closed = false
+  const received: Array<unknown> = []
+  const outgoing: Array<SyncMessage> = []
+  const deliver = (data: unknown) => {
+    const message = codec!.decodeSyncMessage(data)
+    if (message._tag === "Some" && !closed) onMessage(message.value)
   }
+  channel.onmessage = (event: MessageEvent) => (codec ? deliver(event.data) : received.push(event.data))
+  void loadCodec().then((loaded) => {
+    codec = loaded
+    for (const message of outgoing.splice(0)) channel.postMessage(loaded.encodeSyncMessage(message))
+    for (const data of received.splice(0)) deliver(data)
+    // A channel closed while the decoder loaded still sent what it was given first.
+    if (closed) channel.close()
+  })
   return {
-    send: (message) => channel.postMessage(encode(message)),
-    close: () => channel.close()
+    send: (message) => {
+      if (codec) channel.postMessage(codec.encodeSyncMessage(message))
+      else outgoing.push(message)
+    },
+    close: () => {
+      closed = true
+      if (codec) channel.close()
+    }
   }
 }

@@ -4,7 +4,8 @@
  */
 import { openSyncChannel, type SyncChannel } from "./SyncChannel.js"
 import { syncLockName } from "./SyncLeader.js"
-import { initialStatus, type SyncStatus } from "./SyncStatus.js"
+import { initialStatus } from "./InitialStatus.js"
+import type { SyncStatus } from "./SyncStatus.js"
 
 const workerNamePrefix = "quire-sync:"
 

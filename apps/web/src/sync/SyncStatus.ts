@@ -29,13 +29,4 @@ export const SyncStatus = Schema.Struct({
 })
 export type SyncStatus = typeof SyncStatus.Type
 
-export const initialStatus: SyncStatus = {
-  state: "idle",
-  pending: 0,
-  pendingBytes: 0,
-  tooLarge: [],
-  lastSyncedAt: null,
-  cursor: 0,
-  lastError: null,
-  progress: null
-}
+export { initialStatus } from "./InitialStatus.js"

@@ -1,0 +1,19 @@
+/**
+ * The sync channel's messages as an Effect Schema union, with their decoder and encoder.
+ * Loaded by SyncChannel on its own, after the page is up: the schema library is for the
+ * worker's and the channel's checks, never on the note list's first paint.
+ */
+import { Schema } from "effect"
+import { SyncStatus } from "./SyncStatus.js"
+
+export const SyncMessage = Schema.Union(
+  Schema.TaggedStruct("Status", { status: SyncStatus }),
+  Schema.TaggedStruct("StatusRequest", {}),
+  Schema.TaggedStruct("LocalChange", {}),
+  Schema.TaggedStruct("SyncNow", {}),
+  Schema.TaggedStruct("Stop", {})
+)
+export type SyncMessage = typeof SyncMessage.Type
+
+export const decodeSyncMessage = Schema.decodeUnknownOption(SyncMessage)
+export const encodeSyncMessage = Schema.encodeSync(SyncMessage)
