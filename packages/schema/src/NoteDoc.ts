@@ -14,6 +14,15 @@ const tagList = (doc: LoroDoc): LoroList => root(doc).ensureMergeableList(NoteKe
 const touch = (doc: LoroDoc, now: number) => root(doc).set(NoteKey.updatedAt, now)
 
 /**
+ * The note's title or body text, for an editor bound to it: its edits become operations on
+ * exactly this container, never a diff of the whole note.
+ */
+export const noteText = (doc: LoroDoc, which: "title" | "body"): LoroText => (which === "title" ? title(doc) : body(doc))
+
+/** Records that the note was edited at `now`, for edits made straight on its texts. */
+export const touchNote = (doc: LoroDoc, now: number): void => touch(doc, now)
+
+/**
  * Myers' diff by character without Loro's extra "refined" pass: the same minimal edits for
  * typing, at a fifteenth of the cost (an edit stays well under a millisecond).
  */

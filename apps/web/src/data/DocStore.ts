@@ -175,9 +175,40 @@ export class DocStore {
     const entry = await this.entry(id)
     if (readOnlyReasonOf(entry.doc)) throw new NoteReadOnly(readOnlyReasonOf(entry.doc))
     const before = entry.doc.oplogVersion()
-    mutate(entry.doc, this.clock())
+    try {
+      mutate(entry.doc, this.clock())
+    } catch (error) {
+      // The document may be half changed: the next access reads it again from the database.
+      this.forget([id])
+      throw error
+    }
     entry.doc.commit()
     await this.saveLocalChange(id, entry, before)
+  }
+
+  /**
+   * Edits made in another replica of the document in this context (the editor's), as a Loro
+   * update: imported and stored like a local edit. The update may build on changes this
+   * context's copy has not read yet (another tab's or the worker's); they are in the stored
+   * row, so it is read first when Loro holds the update back.
+   */
+  importLocal(id: string, update: Uint8Array, check: (doc: LoroDoc) => void = () => {}): Promise<void> {
+    return this.exclusive(async () => {
+      const entry = await this.entry(id)
+      if (readOnlyReasonOf(entry.doc)) throw new NoteReadOnly(readOnlyReasonOf(entry.doc))
+      const before = entry.doc.oplogVersion()
+      try {
+        if (entry.doc.import(update).pending) {
+          await this.catchUp(id, entry)
+          if (entry.doc.import(update).pending) throw new Error("The edit builds on changes this device does not hold.")
+        }
+        check(entry.doc)
+      } catch (error) {
+        this.forget([id])
+        throw error
+      }
+      await this.saveLocalChange(id, entry, before)
+    })
   }
 
   private async saveLocalChange(id: string, entry: Entry, before: ReturnType<LoroDoc["oplogVersion"]>) {

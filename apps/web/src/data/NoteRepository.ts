@@ -3,6 +3,7 @@ import {
   deleteNoteForever,
   editTags,
   initNote,
+  noteText,
   restoreNote,
   setBody,
   setPinned,
@@ -33,6 +34,13 @@ const checkSize = (title: string, body: string) => {
       `This note would hold ${mb(bytes)} MB of text; a note holds at most ${mb(Limits.maxNoteTextBytes)} MB. Split it, or attach large content as a file.`
     )
   }
+}
+
+/** The size check for texts edited in place: exact only when the note could be near the limit. */
+const checkTextSize = (doc: LoroDoc) => {
+  const [title, body] = [noteText(doc, "title"), noteText(doc, "body")]
+  // A UTF-16 unit is at most 3 bytes of UTF-8.
+  if ((title.length + body.length) * 3 > Limits.maxNoteTextBytes) checkSize(title.toString(), body.toString())
 }
 
 export class NoteRepository {
@@ -66,6 +74,14 @@ export class NoteRepository {
       checkSize(readNote(id, doc).title, body)
       setBody(doc, body, now)
     })
+  /**
+   * Edits made in an editor's own replica of the note, as the Loro update it exported: its
+   * operations are stored as they were typed, so nothing is diffed and nobody's text is undone.
+   */
+  saveEditorUpdate = async (id: string, update: Uint8Array) => {
+    await this.store.importLocal(id, update, checkTextSize)
+    this.onChange()
+  }
   setTags = (id: string, tags: ReadonlyArray<string>) => this.change(id, (doc, now) => setTags(doc, tags, now))
   /** The tag field's edit: what was added and removed relative to the tags it showed, as list operations. */
   editTags = (id: string, shown: ReadonlyArray<string>, typed: ReadonlyArray<string>) =>

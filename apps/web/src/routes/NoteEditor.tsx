@@ -1,14 +1,18 @@
 /**
  * Editing one note: title, Markdown body with a rendered preview, tags, pin, trash, history.
- * Every change is saved as the person types; changes from other devices and tabs flow in.
+ * Title and body are edited in the note's live replica (editor/LiveNote), so every keystroke
+ * is a Loro operation, saved as the person types; changes from other devices and tabs merge in.
  */
-import type { Note } from "@quire/schema"
 import { Link, useNavigate } from "@tanstack/react-router"
 import { useLiveQuery } from "dexie-react-hooks"
-import { useCallback, useEffect, useRef, useState, type ChangeEvent } from "react"
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react"
 import { useSession } from "../app/Session.js"
 import type { NoteVersion } from "../data/DocStore.js"
 import type { NoteRepository } from "../data/NoteRepository.js"
+import { BodyEditor } from "../editor/BodyEditor.js"
+import type { LiveNote } from "../editor/LiveNote.js"
+import { TitleField } from "../editor/TitleField.js"
+import { useLiveNote } from "../editor/useLiveNote.js"
 import { Markdown } from "../ui/Markdown.js"
 import { timeAgo } from "../ui/time.js"
 import { useLatestSave } from "./useLatestSave.js"
@@ -67,21 +71,27 @@ function HistoryPanel({
   )
 }
 
+/** The body as Markdown, rendered again whenever the document changes. */
+function LivePreview({ live }: { live: LiveNote }) {
+  const source = useSyncExternalStore(
+    useCallback((changed: () => void) => live.onAnyChange(changed), [live]),
+    () => live.body.toString()
+  )
+  return <Markdown source={source} />
+}
+
 export default function NoteEditor({ noteId }: { noteId: string }) {
   const { db, repository: loadRepository } = useSession()
   const navigate = useNavigate()
   const [repository, setRepository] = useState<NoteRepository | null>(null)
-  const [note, setNote] = useState<Note | null | undefined>(undefined)
-  const [title, setTitle] = useState("")
-  const [body, setBody] = useState("")
+  const state = useLiveNote(db, noteId)
+  const live = state.status === "open" ? state.live : undefined
   const [tags, setTags] = useState("")
-  const [shownTags, setShownTags] = useState<ReadonlyArray<string>>([])
   const [preview, setPreview] = useState(false)
   const [showHistory, setShowHistory] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
-  const row = useLiveQuery(() => db.notes.get(noteId), [db, noteId])
-  const storedVersion = useLiveQuery(async () => (await db.docs.get(noteId))?.version.join(",") ?? "none", [db, noteId])
-  const bodyRef = useRef<HTMLTextAreaElement>(null)
+  // The list row: pin, trash, tags, edit time; `null` once the note has left every list.
+  const row = useLiveQuery(async () => (await db.notes.get(noteId)) ?? null, [db, noteId])
 
   const report = useCallback((error: unknown) => setProblem(`Could not save: ${messageOf(error)}`), [])
   const reportRead = useCallback((error: unknown) => setProblem(`Could not read the note: ${messageOf(error)}`), [])
@@ -90,44 +100,30 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
     loadRepository().then(setRepository, reportRead)
   }, [loadRepository, reportRead])
 
-  // Never rejects: it runs after saves and on changes from elsewhere, where nobody awaits it.
-  const reload = useCallback(() => {
-    if (!repository) return
-    repository.read(noteId).then((read) => setNote(read ?? null), reportRead)
-  }, [repository, noteId, reportRead])
-  const titleSave = useLatestSave(
-    useCallback((value: string) => repository!.setTitle(noteId, value).catch(report), [repository, noteId, report]),
-    reload
-  )
-  const bodySave = useLatestSave(
-    useCallback((value: string) => repository!.setBody(noteId, value).catch(report), [repository, noteId, report]),
-    reload
-  )
-
-  const { isBusy: titleBusy } = titleSave
-  const { isBusy: bodyBusy } = bodySave
-
-  // Whatever another tab or device saved appears here, except in a field with an edit still being saved.
-  useEffect(() => {
-    reload()
-  }, [reload, storedVersion])
-  useEffect(() => {
-    if (!note) return
-    if (!titleBusy()) setTitle(note.title)
-    if (!bodyBusy()) {
-      const field = bodyRef.current
-      const [start, end] = field ? [field.selectionStart, field.selectionEnd] : [0, 0]
-      setBody(note.body)
-      if (field && document.activeElement === field) requestAnimationFrame(() => field.setSelectionRange(start, end))
+  const save = useCallback(async () => {
+    if (!live || !repository) return
+    const edits = live.unsaved(Date.now())
+    if (!edits) return
+    try {
+      await repository.saveEditorUpdate(noteId, edits.update)
+      live.saved(edits.counter)
+      setProblem(null)
+    } catch (error) {
+      report(error)
     }
-    setTags((current) => (parseTags(current).join(",") === note.tags.join(",") ? current : note.tags.join(", ")))
-    setShownTags(note.tags)
-  }, [note, titleBusy, bodyBusy])
+  }, [live, repository, noteId, report])
+  const noop = useCallback(() => {}, [])
+  const { schedule, saving } = useLatestSave(save, noop)
+  useEffect(() => live?.onLocalEdit(() => schedule(undefined)), [live, schedule])
 
-  if (note === undefined || !repository) {
-    return problem ? <p role="alert">{problem}</p> : <p className="muted">Opening the note…</p>
-  }
-  if (note === null || note.deleted) {
+  const shownTags = row?.tags
+  useEffect(() => {
+    if (!shownTags) return
+    setTags((current) => (parseTags(current).join(",") === shownTags.join(",") ? current : shownTags.join(", ")))
+  }, [shownTags])
+
+  if (state.status === "failed") return <p role="alert">Could not read the note: {state.message}</p>
+  if (state.status === "missing" || row === null) {
     return (
       <section>
         <h1>Note not found</h1>
@@ -136,9 +132,12 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
       </section>
     )
   }
-  const readOnly = row?.readOnlyReason !== undefined
+  if (!live || !repository || row === undefined) {
+    return problem ? <p role="alert">{problem}</p> : <p className="muted">Opening the note…</p>
+  }
+  const readOnly = row.readOnlyReason !== undefined
   // Only what the person changed in the field: tags another device added meanwhile stay.
-  const saveTags = () => void repository.editTags(noteId, shownTags, parseTags(tags)).then(reload, report)
+  const saveTags = () => void repository.editTags(noteId, row.tags, parseTags(tags)).catch(report)
 
   return (
     <section className="editor">
@@ -150,17 +149,17 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
         </button>
         <button
           type="button"
-          aria-pressed={note.pinned}
+          aria-pressed={row.pinned === 1}
           disabled={readOnly}
-          onClick={() => void repository.setPinned(noteId, !note.pinned).then(reload, report)}
+          onClick={() => void repository.setPinned(noteId, row.pinned !== 1).catch(report)}
         >
-          {note.pinned ? "Unpin" : "Pin"}
+          {row.pinned ? "Unpin" : "Pin"}
         </button>
         <button type="button" aria-pressed={showHistory} onClick={() => setShowHistory(!showHistory)}>
           History
         </button>
-        {note.trashed ? (
-          <button type="button" onClick={() => void repository.restore(noteId).then(reload, report)}>
+        {row.trashed ? (
+          <button type="button" onClick={() => void repository.restore(noteId).catch(report)}>
             Restore from trash
           </button>
         ) : (
@@ -176,27 +175,17 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
       </div>
       {readOnly && (
         <div className="banner" role="alert">
-          {row?.readOnlyReason}
+          {row.readOnlyReason}
         </div>
       )}
-      {note.trashed && <div className="banner">This note is in the trash.</div>}
+      {row.trashed === 1 && <div className="banner">This note is in the trash.</div>}
       {problem && (
         <div className="banner error" role="alert">
           {problem}
         </div>
       )}
       <label htmlFor="note-title">Title</label>
-      <input
-        id="note-title"
-        className="title-input"
-        value={title}
-        readOnly={readOnly}
-        placeholder="Untitled"
-        onChange={(event: ChangeEvent<HTMLInputElement>) => {
-          setTitle(event.target.value)
-          titleSave.schedule(event.target.value)
-        }}
-      />
+      <TitleField live={live} readOnly={readOnly} />
       <label htmlFor="note-tags">Tags</label>
       <input
         id="note-tags"
@@ -207,26 +196,14 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
         onBlur={saveTags}
         onKeyDown={(event) => event.key === "Enter" && saveTags()}
       />
-      <label htmlFor="note-body">Body</label>
-      {preview ? (
-        <Markdown source={body} />
-      ) : (
-        <textarea
-          id="note-body"
-          ref={bodyRef}
-          value={body}
-          readOnly={readOnly}
-          placeholder="Write in Markdown…"
-          onChange={(event) => {
-            setBody(event.target.value)
-            bodySave.schedule(event.target.value)
-          }}
-        />
-      )}
+      <div className="field-label" aria-hidden="true">
+        Body
+      </div>
+      {preview ? <LivePreview live={live} /> : <BodyEditor live={live} readOnly={readOnly} />}
       <p className="muted" role="status" aria-label="Save state">
-        {titleSave.saving || bodySave.saving ? "Saving…" : `Saved on this device · edited ${timeAgo(note.updatedAt)}`}
+        {saving ? "Saving…" : `Saved on this device · edited ${timeAgo(row.updatedAt)}`}
       </p>
-      {showHistory && <HistoryPanel noteId={noteId} repository={repository} onRestored={reload} onError={report} />}
+      {showHistory && <HistoryPanel noteId={noteId} repository={repository} onRestored={noop} onError={report} />}
     </section>
   )
 }

@@ -128,6 +128,17 @@ export const waitUntilSaved = (page: Page) =>
     .filter({ hasText: /^Saved on this device/ })
     .waitFor()
 
+/**
+ * The note body as the editor shows it, line by line (CodeMirror draws the lines in view;
+ * test notes fit in it). The placeholder of an empty body is not text.
+ */
+export const bodyTextOf = (page: Page) =>
+  page.evaluate(() =>
+    Array.from(document.querySelectorAll(".body-editor .cm-line"))
+      .map((line) => (line.querySelector(".cm-placeholder") ? "" : (line.textContent ?? "")))
+      .join("\n")
+  )
+
 /** Creates a note through the UI and returns its id. */
 export const createNoteIn = async (page: Page, title: string, body: string) => {
   await page.goto("/")

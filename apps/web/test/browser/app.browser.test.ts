@@ -6,6 +6,7 @@ import * as path from "node:path"
 import type { BrowserContext, Page } from "playwright-core"
 import { describe, expect, it } from "vitest"
 import {
+  bodyTextOf,
   chromiumPath,
   chromiumPerSuite,
   createNoteIn,
@@ -70,7 +71,7 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
     await page.getByLabel("Body").fill("edited with no network")
     await waitUntilSaved(page)
     await page.reload()
-    await expect.poll(() => page.getByLabel("Body").inputValue()).toBe("edited with no network")
+    await expect.poll(() => bodyTextOf(page)).toBe("edited with no network")
     await screenshot(page, "06-offline-editor")
     await context.setOffline(false)
   })
@@ -94,7 +95,7 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
     await context.setOffline(false)
     await page.getByRole("button", { name: "Sync now" }).click()
     await phone.page.goto(`/notes/${id}`)
-    await expect.poll(() => phone.page.getByLabel("Body").inputValue(), { timeout: 30_000 }).toBe("Pack: shoes, passport")
+    await expect.poll(() => bodyTextOf(phone.page), { timeout: 30_000 }).toBe("Pack: shoes, passport")
   })
 
   it("two tabs of one profile: one sync leader, and both lists update live", async () => {
@@ -164,7 +165,7 @@ describe.skipIf(!chromiumPath)("Quire in Chromium", () => {
     await fresh.page.getByRole("button", { name: "Import" }).click()
     await expect.poll(async () => (await titlesIn(fresh.page)).sort(), { timeout: 20_000 }).toEqual(["Alpha", "Beta"])
     await fresh.page.getByRole("link", { name: /Beta/ }).click()
-    await expect.poll(() => fresh.page.getByLabel("Body").inputValue()).toBe("second body\nwith two lines")
+    await expect.poll(() => bodyTextOf(fresh.page)).toBe("second body\nwith two lines")
     expect((await readFile(file)).includes(Buffer.from("second body"))).toBe(false)
   })
 

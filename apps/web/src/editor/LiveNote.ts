@@ -1,0 +1,108 @@
+/**
+ * The open note's own Loro replica in this tab. The editor types into it; what other tabs and
+ * the sync worker store is imported into it (a merge: the caret stays and nothing typed here
+ * is lost); its own edits leave as Loro updates, saved through the repository, never as a
+ * diff of the text.
+ */
+import { NoteKey, noteRoot, noteText, touchNote } from "@quire/schema"
+import { LoroDoc, UndoManager, VersionVector, type LoroText } from "loro-crdt"
+import type { DocRow } from "../data/QuireDb.js"
+
+/** Commits with these origins are not the person's typing in the body: undo leaves them alone. */
+export const titleOrigin = "quire:title"
+const touchOrigin = "quire:touch"
+/** An edit time older than this when saving is set again (ms). */
+const staleStamp = 10_000
+
+export class LiveNote {
+  readonly doc = new LoroDoc()
+  readonly title: LoroText
+  readonly body: LoroText
+  /** Undo and redo of this replica's body edits only: imports and the title are not its steps. */
+  readonly undo: UndoManager
+  /** How many of this replica's own operations the store already holds (its peer is new: none). */
+  private savedCounter = 0
+  private touching = false
+  private readonly listeners = new Set<() => void>()
+  private readonly stopLocal: () => void
+
+  constructor(row: DocRow) {
+    // Changes carry their time, so a note's history can say when each version was written.
+    this.doc.setRecordTimestamp(true)
+    this.importRow(row)
+    this.title = noteText(this.doc, "title")
+    this.body = noteText(this.doc, "body")
+    this.doc.commit()
+    this.undo = new UndoManager(this.doc, { mergeInterval: 1000, maxUndoSteps: 200, excludeOriginPrefixes: ["quire:"] })
+    this.stopLocal = this.doc.subscribeLocalUpdates(() => {
+      // Listeners run once Loro and the editor are done with the edit, never inside them.
+      if (!this.touching) queueMicrotask(() => this.listeners.forEach((listener) => listener()))
+    })
+  }
+
+  /** Runs `listener` after every change of the document, local or imported. */
+  onAnyChange(listener: () => void): () => void {
+    return this.doc.subscribe(() => listener())
+  }
+
+  /** Runs `listener` after each local edit: the editor saves then. */
+  onLocalEdit(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private ownCounter(): number {
+    return this.doc.oplogVersion().get(this.doc.peerIdStr) ?? 0
+  }
+
+  private importRow(row: DocRow) {
+    this.doc.import(row.snapshot)
+    if (row.pending) this.doc.import(row.pending)
+  }
+
+  /** Takes in what is stored, unless this replica already holds all of it (its own saves come back this way). */
+  absorb(row: DocRow): void {
+    const held = this.doc.oplogVersion().compare(VersionVector.decode(row.version))
+    if (!row.pending && (held === 0 || held === 1)) return
+    this.importRow(row)
+  }
+
+  /** Sets the note's edit time in the change being made; the caller commits. */
+  stamp(now: number): void {
+    touchNote(this.doc, now)
+  }
+
+  /**
+   * This replica's operations the store does not hold yet, as one update, and how far it
+   * reaches; `undefined` when there are none. Typing stamps the edit time in its own change;
+   * an undo takes that stamp back too, so a stale one is set again here.
+   */
+  unsaved(now: number): { readonly update: Uint8Array; readonly counter: number } | undefined {
+    if (this.ownCounter() === this.savedCounter) return undefined
+    const stamped = this.doc.getMap(noteRoot).get(NoteKey.updatedAt)
+    if (typeof stamped !== "number" || stamped < now - staleStamp) {
+      this.touching = true
+      try {
+        this.stamp(now)
+        this.doc.commit({ origin: touchOrigin })
+      } finally {
+        this.touching = false
+      }
+    }
+    // Everything of other peers is already stored (it came from there): only ours is sent.
+    const from = this.doc.oplogVersion().toJSON()
+    if (this.savedCounter === 0) from.delete(this.doc.peerIdStr)
+    else from.set(this.doc.peerIdStr, this.savedCounter)
+    return { update: this.doc.export({ mode: "update", from: VersionVector.parseJSON(from) }), counter: this.ownCounter() }
+  }
+
+  /** The store holds this replica's operations up to `counter`. */
+  saved(counter: number): void {
+    this.savedCounter = Math.max(this.savedCounter, counter)
+  }
+
+  close(): void {
+    this.stopLocal()
+    this.listeners.clear()
+  }
+}
