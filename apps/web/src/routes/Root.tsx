@@ -83,6 +83,7 @@ export function Root() {
               <Link to="/trash">Trash</Link>
               <Link to="/settings/devices">Devices</Link>
               <Link to="/settings/backup">Backup</Link>
+              <Link to="/settings/appearance">Appearance</Link>
             </nav>
             <SyncStatusBar />
           </>

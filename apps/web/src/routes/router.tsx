@@ -11,6 +11,7 @@ const NotePage = lazyRouteComponent(() => import("./NotePage.js"), "NotePage")
 const TrashPage = lazyRouteComponent(() => import("./TrashPage.js"), "TrashPage")
 const DevicesPage = lazyRouteComponent(() => import("./DevicesPage.js"), "DevicesPage")
 const BackupPage = lazyRouteComponent(() => import("./BackupPage.js"), "BackupPage")
+const AppearancePage = lazyRouteComponent(() => import("./AppearancePage.js"), "AppearancePage")
 const WelcomePage = lazyRouteComponent(() => import("./WelcomePage.js"), "WelcomePage")
 const PairPage = lazyRouteComponent(() => import("./PairPage.js"), "PairPage")
 
@@ -28,6 +29,7 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: "/trash", component: inWorkspace(TrashPage) }),
   createRoute({ getParentRoute: () => rootRoute, path: "/settings/devices", component: inWorkspace(DevicesPage) }),
   createRoute({ getParentRoute: () => rootRoute, path: "/settings/backup", component: inWorkspace(BackupPage) }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/settings/appearance", component: AppearancePage }),
   createRoute({ getParentRoute: () => rootRoute, path: "/welcome", component: WelcomePage }),
   createRoute({ getParentRoute: () => rootRoute, path: "/pair", component: PairPage })
 ])
