@@ -5,6 +5,7 @@ import { useLiveQuery } from "dexie-react-hooks"
 import { useOptionalSession, useSession, useSyncStatus } from "../app/Session.js"
 import { readMeta } from "../data/Meta.js"
 import { StorageGuard } from "../app/StorageGuard.js"
+import { Shortcuts } from "../shortcuts/Shortcuts.js"
 import { SyncProgress, SyncStatusBar } from "../ui/SyncStatusBar.js"
 import { UpdatePrompt } from "../ui/UpdatePrompt.js"
 
@@ -91,6 +92,7 @@ export function Root() {
       </header>
       {session && (
         <>
+          <Shortcuts />
           <StorageGuard workspaceId={session.credentials.workspaceId} />
           <RevokedBanner />
           <KitOutdatedBanner />

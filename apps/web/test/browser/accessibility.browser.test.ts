@@ -3,27 +3,12 @@
  * unless the setting says otherwise, and every screen passes axe-core's WCAG 2 A and AA rules
  * (contrast included) with no serious or critical violation, in both themes.
  */
-import axe from "axe-core"
 import type { Page } from "playwright-core"
 import { describe, expect, it } from "vitest"
+import { seriousViolations } from "./Axe.js"
 import { chromiumPath, chromiumPerSuite, createNoteIn, createWorkspaceIn, screenshot } from "./Chromium.js"
 
 const themeOf = (page: Page) => page.evaluate(() => document.documentElement.dataset.theme)
-
-/** axe-core's serious and critical findings on the page as it is now, one line per element. */
-const seriousViolations = async (page: Page) => {
-  // Evaluated through the DevTools protocol, which the page's CSP does not govern (a script tag would be refused).
-  await page.evaluate(axe.source)
-  return page.evaluate(async () => {
-    const { violations } = await (window as unknown as { axe: typeof axe }).axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-      resultTypes: ["violations"]
-    })
-    return violations
-      .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-      .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${node.target.join(" ")} — ${node.failureSummary ?? ""}`))
-  })
-}
 
 const checkScreen = async (page: Page, path: string, ready: (page: Page) => Promise<void>) => {
   await page.goto(path)
