@@ -19,6 +19,23 @@ const touch = (doc: LoroDoc, now: number) => root(doc).set(NoteKey.updatedAt, no
  */
 export const noteText = (doc: LoroDoc, which: "title" | "body"): LoroText => (which === "title" ? title(doc) : body(doc))
 
+/**
+ * The notes this note's `[[links]]` were made for, by link text: a link keeps its target when
+ * that note is renamed. Links typed by hand have no entry and are found by title.
+ */
+export const linkTargets = (doc: LoroDoc): Map<string, string> => {
+  const value = root(doc).get(NoteKey.links)
+  const map = isContainer(value) && value.kind() === "Map" ? (value as LoroMap) : undefined
+  const targets = new Map<string, string>()
+  for (const [text, id] of map?.entries() ?? []) if (typeof id === "string") targets.set(text, id)
+  return targets
+}
+
+/** Binds the link text `text` to the note `id`; the caller commits (with the edit that inserts the link). */
+export const setLinkTarget = (doc: LoroDoc, text: string, id: string): void => {
+  root(doc).ensureMergeableMap(NoteKey.links).set(text, id)
+}
+
 /** Records that the note was edited at `now`, for edits made straight on its texts. */
 export const touchNote = (doc: LoroDoc, now: number): void => touch(doc, now)
 

@@ -15,7 +15,9 @@ export const NoteKey = {
   deleted: "deleted",
   createdAt: "createdAt",
   updatedAt: "updatedAt",
-  schemaVersion: "schemaVersion"
+  schemaVersion: "schemaVersion",
+  /** Link text as written in the body (`[[Title]]`) → the id of the note it was made for. */
+  links: "links"
 } as const
 
 /** The version this build writes; `@quire/migrations` brings older documents up to it. */

@@ -10,10 +10,11 @@
  *   Nothing another tab or the worker saved can be overwritten.
  */
 import { migrateNote, latestVersion } from "@quire/migrations"
-import { readNote, schemaVersionOf, workspaceDocId } from "@quire/schema"
+import { linkTargets, readNote, schemaVersionOf, workspaceDocId } from "@quire/schema"
 import { makeDocKeys, type EnvelopeEntry } from "@quire/shared"
 import { Effect, Either } from "effect"
 import { LoroDoc } from "loro-crdt"
+import { linkRowsOf } from "./LinkIndex.js"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
 import { FoldRaced, openEntryOf, prepareWrite, writePrepared } from "./OutboxFold.js"
 import { importAll, type ImportFailure, type RemoteEntry } from "./RemoteImport.js"
@@ -39,6 +40,9 @@ const readOnlyReasonOf = (doc: LoroDoc): string | undefined => {
     ? `Saved by a newer version of Quire (format ${version}; this app reads up to ${latestVersion}). Update the app to edit this note.`
     : undefined
 }
+
+/** Set in `meta` once every stored note is in the links index. */
+const linksIndexedKey = "linksIndexed"
 
 /** Documents kept in memory per context; the least recently used beyond this are dropped. */
 const cacheLimit = 300
@@ -137,7 +141,8 @@ export class DocStore {
     if (id === workspaceDocId) return { doc, version }
     const note = readNote(id, entry.doc)
     const row = noteRowOf(note, readOnlyReason)
-    return { doc, version, note: row ? { row, text: { id, text: searchTextOf(note) } } : undefined }
+    const links = row ? linkRowsOf(id, note.body, linkTargets(entry.doc)) : []
+    return { doc, version, note: row ? { row, text: { id, text: searchTextOf(note) } } : undefined, links }
   }
 
   /** Inside a transaction: stores documents with their list rows, in a few bulk writes. */
@@ -154,6 +159,13 @@ export class DocStore {
     if (gone.length > 0) {
       await this.db.notes.bulkDelete(gone)
       await this.db.noteText.bulkDelete(gone)
+    }
+    if (notes.length > 0) {
+      await this.db.links
+        .where("from")
+        .anyOf(notes.map((r) => r.id))
+        .delete()
+      await this.db.links.bulkPut(notes.flatMap((r) => r.links ?? []))
     }
     for (const r of rows) r.entry.storedVersion = r.version
   }
@@ -221,7 +233,7 @@ export class DocStore {
         if (open) await this.catchUp(id, entry)
         const prepared = await prepareWrite(this.key, id, key, entry.doc, before, open)
         try {
-          await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.outbox], async () => {
+          await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.links, this.db.outbox], async () => {
             await this.catchUp(id, entry)
             await this.persist([[id, entry]])
             await writePrepared(this.db, prepared, this.clock())
@@ -257,7 +269,7 @@ export class DocStore {
       }
       const ids = [...updates.keys()]
       try {
-        const tables = [this.db.docs, this.db.notes, this.db.noteText, this.db.meta, this.db.quarantine, this.db.docLog]
+        const tables = [this.db.docs, this.db.notes, this.db.noteText, this.db.links, this.db.meta, this.db.quarantine, this.db.docLog]
         await this.db.transaction("rw", tables, async () => {
           // One read for the whole page, then Loro in memory, then bulk writes: no per-note round trips.
           const stored = await this.db.docs.bulkGet(ids)
@@ -290,7 +302,21 @@ export class DocStore {
       const stale = await this.db.docs.where("schemaVersion").below(latestVersion).primaryKeys()
       for (const id of stale) await this.migrateSafely(id)
       await this.completeSearchText()
+      await this.completeLinks()
     })
+  }
+
+  /** Notes stored before the links index existed: indexed once, from their documents. */
+  private async completeLinks(): Promise<void> {
+    if ((await this.db.meta.get(linksIndexedKey)) !== undefined) return
+    const ids = (await this.db.notes.toCollection().primaryKeys()).filter((id) => id !== workspaceDocId)
+    for (const id of ids) {
+      const entry = await this.current(id)
+      if (!entry) continue
+      await this.db.links.where("from").equals(id).delete()
+      await this.db.links.bulkPut(linkRowsOf(id, readNote(id, entry.doc).body, linkTargets(entry.doc)))
+    }
+    await this.db.meta.put({ key: linksIndexedKey, value: true })
   }
 
   /** Search text the database upgrade could only fill from the list row: the whole text, from the document. Once per store. */

@@ -119,6 +119,17 @@ export interface MetaRow {
   readonly value: unknown
 }
 
+/** A `[[link]]` in a note's body: "Linked from" reads these by target id, or by title for links typed by hand. */
+export interface LinkRow {
+  readonly from: string
+  /** The link text as written. */
+  readonly text: string
+  /** The note the link was made for, when it was picked from the completion list. */
+  readonly to?: string
+  /** `text` lowercased. */
+  readonly title: string
+}
+
 export class QuireDb extends Dexie {
   docs!: EntityTable<DocRow, "id">
   notes!: EntityTable<NoteRow, "id">
@@ -129,6 +140,7 @@ export class QuireDb extends Dexie {
   noteText!: EntityTable<NoteTextRow, "id">
   docLog!: EntityTable<DocLogRow, "key">
   searchIndex!: EntityTable<SearchIndexRow, "name">
+  links!: Dexie.Table<LinkRow, [string, string]>
 
   constructor(name = "quire") {
     super(name)
@@ -155,6 +167,8 @@ export class QuireDb extends Dexie {
       })
     // Ranked search: search text stamped with when it was written, and the persisted search index.
     this.version(4).stores({ noteText: "id, at", searchIndex: "name" })
+    // Links between notes, for "Linked from"; filled from the documents by DocStore.
+    this.version(5).stores({ links: "[from+text], from, to, title" })
     this.use(textStamp)
   }
 }

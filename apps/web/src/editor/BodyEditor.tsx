@@ -1,15 +1,28 @@
 /** The note's body: CodeMirror bound to the body's LoroText. */
 import { EditorState } from "@codemirror/state"
 import { EditorView } from "@codemirror/view"
+import type { Extension } from "@codemirror/state"
 import { useEffect, useRef } from "react"
 import "./editor.css"
 import { bodyExtensions } from "./BodyExtensions.js"
 import type { LiveNote } from "./LiveNote.js"
 
-export function BodyEditor({ live, readOnly, autoFocus = false }: { live: LiveNote; readOnly: boolean; autoFocus?: boolean }) {
+const noMore: ReadonlyArray<Extension> = []
+
+export function BodyEditor({
+  live,
+  readOnly,
+  more = noMore,
+  autoFocus = false
+}: {
+  live: LiveNote
+  readOnly: boolean
+  more?: ReadonlyArray<Extension>
+  autoFocus?: boolean
+}) {
   const host = useRef<HTMLDivElement>(null)
   useEffect(() => {
-    const state = EditorState.create({ doc: live.body.toString(), extensions: bodyExtensions(live, readOnly) })
+    const state = EditorState.create({ doc: live.body.toString(), extensions: bodyExtensions(live, readOnly, more) })
     const view = new EditorView({ state, parent: host.current! })
     let open = true
     // loro-codemirror skips the first update after its start-up check (meant for its own
@@ -21,6 +34,6 @@ export function BodyEditor({ live, readOnly, autoFocus = false }: { live: LiveNo
       open = false
       view.destroy()
     }
-  }, [live, readOnly, autoFocus])
+  }, [live, readOnly, more, autoFocus])
   return <div ref={host} className="body-editor" />
 }

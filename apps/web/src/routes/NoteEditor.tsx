@@ -5,15 +5,16 @@
  */
 import { Link, useNavigate } from "@tanstack/react-router"
 import { useLiveQuery } from "dexie-react-hooks"
-import { useCallback, useEffect, useState, useSyncExternalStore } from "react"
+import { useCallback, useEffect, useMemo, useState } from "react"
 import { useSession } from "../app/Session.js"
 import type { NoteVersion } from "../data/DocStore.js"
 import type { NoteRepository } from "../data/NoteRepository.js"
+import { Backlinks } from "../editor/Backlinks.js"
 import { BodyEditor } from "../editor/BodyEditor.js"
-import type { LiveNote } from "../editor/LiveNote.js"
+import { NotePreview } from "../editor/NotePreview.js"
 import { TitleField } from "../editor/TitleField.js"
 import { useLiveNote } from "../editor/useLiveNote.js"
-import { Markdown } from "../ui/Markdown.js"
+import { wikiLinkCompletion } from "../editor/WikiLinks.js"
 import { timeAgo } from "../ui/time.js"
 import { useLatestSave } from "./useLatestSave.js"
 
@@ -71,15 +72,6 @@ function HistoryPanel({
   )
 }
 
-/** The body as Markdown, rendered again whenever the document changes. */
-function LivePreview({ live }: { live: LiveNote }) {
-  const source = useSyncExternalStore(
-    useCallback((changed: () => void) => live.onAnyChange(changed), [live]),
-    () => live.body.toString()
-  )
-  return <Markdown source={source} />
-}
-
 export default function NoteEditor({ noteId }: { noteId: string }) {
   const { db, repository: loadRepository } = useSession()
   const navigate = useNavigate()
@@ -115,6 +107,15 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
   const noop = useCallback(() => {}, [])
   const { schedule, saving } = useLatestSave(save, noop)
   useEffect(() => live?.onLocalEdit(() => schedule(undefined)), [live, schedule])
+
+  // `[[` completion: the titles of the other notes, read when the list opens.
+  const bodyExtras = useMemo(
+    () =>
+      live
+        ? [wikiLinkCompletion(live, async () => (await db.notes.where("trashed").equals(0).toArray()).filter((note) => note.id !== noteId))]
+        : [],
+    [live, db, noteId]
+  )
 
   const shownTags = row?.tags
   useEffect(() => {
@@ -199,10 +200,15 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
       <div className="field-label" aria-hidden="true">
         Body
       </div>
-      {preview ? <LivePreview live={live} /> : <BodyEditor live={live} readOnly={readOnly} />}
+      {preview ? (
+        <NotePreview live={live} db={db} repository={repository} onError={report} />
+      ) : (
+        <BodyEditor live={live} readOnly={readOnly} more={bodyExtras} />
+      )}
       <p className="muted" role="status" aria-label="Save state">
         {saving ? "Saving…" : `Saved on this device · edited ${timeAgo(row.updatedAt)}`}
       </p>
+      <Backlinks db={db} noteId={noteId} title={row.title} />
       {showHistory && <HistoryPanel noteId={noteId} repository={repository} onRestored={noop} onError={report} />}
     </section>
   )

@@ -1,7 +1,9 @@
 /** Renders a note's Markdown. Raw HTML in notes is shown as text, never run. */
 import MarkdownIt from "markdown-it"
+import type { MouseEvent } from "react"
+import { taskLists, wikiLinks, type ResolveLink } from "./MarkdownNotes.js"
 
-const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true })
+const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true }).use(wikiLinks).use(taskLists)
 
 /**
  * An image from another site would tell it that, and when, the note was opened (a tracker),
@@ -16,6 +18,22 @@ markdown.renderer.rules.image = (tokens, index, options, _env, self) => {
   return `<a href="${markdown.utils.escapeHtml(src)}" rel="noopener noreferrer" target="_blank" class="remote-image">🖼 ${markdown.utils.escapeHtml(alt)}</a>`
 }
 
-export function Markdown({ source }: { source: string }) {
-  return <div className="preview-pane" aria-label="Rendered preview" dangerouslySetInnerHTML={{ __html: markdown.render(source) }} />
+/** `resolveLink` turns `[[links]]` into links to notes; clicks on them and on task boxes go to `onClick`. */
+export function Markdown({
+  source,
+  resolveLink,
+  onClick
+}: {
+  source: string
+  resolveLink?: ResolveLink
+  onClick?: (event: MouseEvent<HTMLDivElement>) => void
+}) {
+  return (
+    <div
+      className="preview-pane"
+      aria-label="Rendered preview"
+      onClick={onClick}
+      dangerouslySetInnerHTML={{ __html: markdown.render(source, { resolveLink }) }}
+    />
+  )
 }
