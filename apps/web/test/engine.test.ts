@@ -8,7 +8,7 @@ import { SyncEngine } from "../src/sync/SyncEngine.js"
 import { workspaceKeyOf } from "../src/sync/Workspace.js"
 import { createDevice, eventually, joinDevice, notesOf, type Device } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
-import { pushRaw } from "./support/RawApi.js"
+import { pushRaw, workspaceInfo } from "./support/RawApi.js"
 import { serverPerSuite } from "./support/SuiteServer.js"
 
 describe("the sync engine", () => {
@@ -28,6 +28,57 @@ describe("the sync engine", () => {
     const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
     return new SyncEngine(device.db, device.store, recordingPushes(api, sizes), await workspaceKeyOf(credentials))
   }
+
+  /** The real API, with every pull request and every pulled change's seq written down. */
+  const recordingPulls = (api: SyncApi, pulled: Array<number>, requests = { count: 0 }): SyncApi => ({
+    ...api,
+    pull: async (after, limit, maxBytes) => {
+      requests.count += 1
+      const page = await api.pull(after, limit, maxBytes)
+      if (page._tag === "Right") pulled.push(...page.right.changes.map((c) => c.seq))
+      return page
+    }
+  })
+
+  it("does not pull back (or ask for) what it just pushed, unless another device wrote in between; both converge and count their logs alike", async () => {
+    const laptop = await createDevice(server.url)
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    server.track(laptop, phone)
+    const credentials = (await readMeta(laptop.db, "workspace"))!
+    const pulled: Array<number> = []
+    const requests = { count: 0 }
+    const engine = new SyncEngine(
+      laptop.db,
+      laptop.store,
+      recordingPulls(makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId), pulled, requests),
+      await workspaceKeyOf(credentials)
+    )
+    await engine.syncOnce()
+    expect(requests.count).toBe(1)
+    const id = await laptop.notes.create({ title: "mine", body: "one" })
+    await laptop.notes.setBody(id, "one two")
+    await engine.syncOnce()
+    expect(pulled).toEqual([])
+    expect(requests.count).toBe(1)
+    expect(await readMeta(laptop.db, "cursor")).toBe((await workspaceInfo(laptop)).headSeq)
+
+    // The phone writes between the laptop's pulls: the laptop's next push is not all that is
+    // new, so it pulls everything after its cursor, its own change included.
+    await phone.engine.syncOnce()
+    await phone.notes.setBody(id, "one two three")
+    await phone.engine.syncOnce()
+    await laptop.notes.setTitle(id, "mine, renamed")
+    await engine.syncOnce()
+    const head = (await workspaceInfo(laptop)).headSeq
+    expect(pulled).toEqual([head - 1, head])
+    await phone.engine.syncOnce()
+    expect(await notesOf(laptop)).toEqual(await notesOf(phone))
+    expect((await notesOf(laptop))[0]).toMatchObject({ title: "mine, renamed", body: "one two three" })
+    // The log counts that decide compaction are the same whether a change was pulled or skipped.
+    const logOf = async (device: Device) =>
+      (await device.db.docLog.toArray()).map(({ key, tailCount, tailBytes }) => ({ key, tailCount, tailBytes }))
+    expect(await logOf(laptop)).toEqual(await logOf(phone))
+  })
 
   it("pushes at most 500 changes per request", async () => {
     const laptop = await createDevice(server.url)

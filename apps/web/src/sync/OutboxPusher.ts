@@ -3,11 +3,22 @@
  * server refuses as too large (413 PayloadTooLarge, alone in its request) is held back,
  * visibly, and the queue goes on: one oversized note never blocks every later edit. Held
  * changes stay in the outbox (nothing is lost) and are tried again when the engine restarts.
+ *
+ * When the server numbers a push's changes right after the device's cursor, and nothing else
+ * came in between, those changes are already in the device's documents: the cursor moves past
+ * them in the transaction that removes them from the outbox, and the round does not pull the
+ * device's own writing back (what others write after that wakes the long-poll, which asks
+ * from the cursor).
  */
 import { Either } from "effect"
+import { recordPulled } from "../data/DocLog.js"
+import { readMeta, writeMeta } from "../data/Meta.js"
 import type { QuireDb } from "../data/QuireDb.js"
+import { keyText } from "../data/RemoteImport.js"
 import type { SyncApi } from "./SyncApi.js"
 import type { SyncError } from "./SyncError.js"
+
+type Outgoing = { clientSeq: number; key: Uint8Array; data: Uint8Array; docId: string }
 
 export interface HeldBack {
   readonly docId: string
@@ -17,24 +28,29 @@ export interface HeldBack {
 export class OutboxPusher {
   /** Changes set aside as too large, by clientSeq. */
   readonly heldBack = new Map<number, HeldBack>()
+  /** The server's head after the last push, when the device's cursor reached it then (see above). */
+  caughtUpTo: number | undefined
 
   constructor(
     private readonly db: QuireDb,
     private readonly api: SyncApi,
-    private readonly limits: { readonly batchMaxChanges: number; readonly batchMaxBytes: number }
+    private readonly limits: { readonly batchMaxChanges: number; readonly batchMaxBytes: number },
+    private readonly clock: () => number = Date.now
   ) {}
 
   /**
    * The next batch, frozen in the same transaction that reads it: edits made from now on fold
-   * into new entries, and a retry of this push sends exactly these bytes again.
+   * into new entries, and a retry of this push sends exactly these bytes again. `upTo` is the
+   * last entry a push may carry, read by the first batch's transaction when not given.
    */
-  private takeBatch(maxChanges: number, upTo: number) {
+  private takeBatch(maxChanges: number, upTo: number | undefined) {
     return this.db.transaction("rw", this.db.outbox, async () => {
-      const batch: Array<{ clientSeq: number; key: Uint8Array; data: Uint8Array; docId: string }> = []
+      const last = upTo ?? ((await this.db.outbox.orderBy("clientSeq").lastKey()) as number | undefined) ?? 0
+      const batch: Array<Outgoing> = []
       let bytes = 0
       const next = await this.db.outbox
         .orderBy("clientSeq")
-        .filter((entry) => entry.clientSeq! <= upTo && !this.heldBack.has(entry.clientSeq!))
+        .filter((entry) => entry.clientSeq! <= last && !this.heldBack.has(entry.clientSeq!))
         .limit(maxChanges)
         .toArray()
       for (const entry of next) {
@@ -44,7 +60,30 @@ export class OutboxPusher {
       }
       const opening = next.filter((entry) => entry.frozen !== 1 && batch.some((b) => b.clientSeq === entry.clientSeq))
       if (opening.length > 0) await this.db.outbox.bulkPut(opening.map((entry) => ({ ...entry, frozen: 1 as const })))
-      return batch
+      return { batch, upTo: last }
+    })
+  }
+
+  /** Removes acknowledged entries; moves the cursor past them when they are all that is new (see above). */
+  private acknowledge(batch: ReadonlyArray<Outgoing>, results: ReadonlyArray<{ clientSeq: number; seq: number }>, headSeq: number) {
+    return this.db.transaction("rw", [this.db.outbox, this.db.meta, this.db.docLog], async () => {
+      await this.db.outbox.bulkDelete(results.map((r) => r.clientSeq))
+      const cursor = (await readMeta(this.db, "cursor")) ?? 0
+      const stored = [...results].sort((a, b) => a.seq - b.seq)
+      const onlyOurs = headSeq === cursor + stored.length && stored.every((r, i) => r.seq === cursor + 1 + i)
+      const deviceId = (await readMeta(this.db, "workspace"))?.deviceId
+      if (!onlyOurs || deviceId === undefined) {
+        this.caughtUpTo = undefined
+        return
+      }
+      const bySeq = new Map(batch.map((change) => [change.clientSeq, change]))
+      const facts = stored.map((r) => {
+        const change = bySeq.get(r.clientSeq)!
+        return { key: keyText(change.key), docId: change.docId, kind: "update" as const, size: change.data.length, deviceId }
+      })
+      await recordPulled(this.db, facts, this.clock())
+      await writeMeta(this.db, "cursor", headSeq)
+      this.caughtUpTo = headSeq
     })
   }
 
@@ -53,11 +92,13 @@ export class OutboxPusher {
     let maxChanges = this.limits.batchMaxChanges
     // What was there when the push began; edits made while it runs wait for the next push, so
     // a burst of typing costs one push per interval rather than one per answer.
-    const upTo = (await this.db.outbox.orderBy("clientSeq").lastKey()) as number | undefined
-    // Nothing to push: no write transaction, so a round that only pulls starts pulling at once.
-    if (upTo === undefined) return undefined
+    let upTo: number | undefined
+    this.caughtUpTo = undefined
     for (;;) {
-      const batch = await this.takeBatch(maxChanges, upTo)
+      const taken = await this.takeBatch(maxChanges, upTo)
+      const batch = taken.batch
+      upTo = taken.upTo
+      // Nothing to push: a round that only pulls starts pulling at once.
       if (batch.length === 0) return undefined
       const acked = await this.api.push(batch.map(({ clientSeq, key, data }) => ({ clientSeq, key, data })))
       if (Either.isLeft(acked)) {
@@ -68,7 +109,7 @@ export class OutboxPusher {
         else this.heldBack.set(batch[0]!.clientSeq, { docId: batch[0]!.docId, bytes: batch[0]!.data.length })
         continue
       }
-      await this.db.outbox.bulkDelete(acked.right.results.map((r) => r.clientSeq))
+      await this.acknowledge(batch, acked.right.results, acked.right.headSeq)
       await onProgress()
     }
   }

@@ -80,7 +80,7 @@ export class SyncEngine {
       pushIntervalMs: options.pushIntervalMs ?? 500
     }
     this.compaction = { ...defaultCompaction, ...options.compaction }
-    this.pusher = new OutboxPusher(db, api, this.options)
+    this.pusher = new OutboxPusher(db, api, this.options, () => store.clock())
   }
 
   subscribe(listener: (status: SyncStatus) => void): () => void {
@@ -119,12 +119,16 @@ export class SyncEngine {
     void this.refreshPending()
   }
 
-  /** One full round: push everything, pull everything, compact if due. */
+  /**
+   * One full round: push everything, pull everything, migrate what needs it, compact if due.
+   * Pushing and pulling come first: they are what an edit on one device waits for to show on
+   * another. Migration writes to the outbox, which the next round pushes.
+   */
   async syncOnce(): Promise<void> {
-    await this.store.migrateAll()
     this.publish({ state: "syncing" })
     await this.pushAll()
-    await this.pullAll()
+    if (!(await this.caughtUpByPush())) await this.pullAll()
+    await this.store.migrateAll()
     await this.compactIfDue()
     await this.refreshPending()
     this.publish({ state: "idle", lastSyncedAt: Date.now(), lastError: null, progress: null })
@@ -137,6 +141,18 @@ export class SyncEngine {
       await this.refreshPending()
     })
     if (failure) throw new RoundFailed(failure)
+  }
+
+  /**
+   * Whether the push just made left nothing to pull: the device's own changes were all that
+   * was new when the server acknowledged them. What others write after that wakes the next
+   * long-poll, which asks from the cursor.
+   */
+  private async caughtUpByPush(): Promise<boolean> {
+    const cursor = (await readMeta(this.db, "cursor")) ?? 0
+    if (this.pusher.caughtUpTo !== cursor) return false
+    this.publish({ cursor })
+    return true
   }
 
   async pullAll(): Promise<void> {
@@ -177,11 +193,14 @@ export class SyncEngine {
   /**
    * Waits for work: the server's head passing the cursor, a kick, or the long-poll timeout.
    * Local edits then go out at once after a pause, and at most every `pushIntervalMs` while
-   * they keep coming (they fold into open entries meanwhile).
+   * they keep coming (they fold into open entries meanwhile). A kick says there is something
+   * to push without reading the outbox.
    */
   private async waitForWork(): Promise<void> {
-    if (!(await this.hasUnsent())) await this.longPoll()
-    if (!(await this.hasUnsent())) return
+    if (!this.kicked && !(await this.hasUnsent())) {
+      await this.longPoll()
+      if (!this.kicked) return
+    }
     const wait = this.lastPushAt + this.options.pushIntervalMs - Date.now()
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
   }
@@ -228,9 +247,10 @@ export class SyncEngine {
   }
 
   private async run(): Promise<void> {
+    // The pending count is shown before the first round; later, kicks and pushes refresh it.
+    await this.refreshPending().catch(() => undefined)
     while (this.running) {
       try {
-        await this.refreshPending()
         this.kicked = false
         await this.syncOnce()
         this.backoff.reset()
