@@ -125,9 +125,14 @@ export class SyncEngine {
    * another. Migration writes to the outbox, which the next round pushes.
    */
   async syncOnce(): Promise<void> {
+    await this.round(false)
+  }
+
+  /** A round; `woken` when the server's head moved and nothing was written here meanwhile, so only a pull can have work. */
+  private async round(woken: boolean): Promise<void> {
     this.publish({ state: "syncing" })
-    await this.pushAll()
-    if (!(await this.caughtUpByPush())) await this.pullAll()
+    if (!woken) await this.pushAll()
+    if (woken || !(await this.caughtUpByPush())) await this.pullAll()
     await this.store.migrateAll()
     await this.compactIfDue()
     await this.refreshPending()
@@ -196,26 +201,33 @@ export class SyncEngine {
    * they keep coming (they fold into open entries meanwhile). A kick says there is something
    * to push without reading the outbox.
    */
-  private async waitForWork(): Promise<void> {
+  private async waitForWork(): Promise<"woken" | "work"> {
     if (!this.kicked && !(await this.hasUnsent())) {
-      await this.longPoll()
-      if (!this.kicked) return
+      // Every local write kicks: a wait that ends without one has only the server's news.
+      if ((await this.longPoll()) && !this.kicked) return "woken"
+      if (!this.kicked) return "work"
     }
     const wait = this.lastPushAt + this.options.pushIntervalMs - Date.now()
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    return "work"
   }
 
-  private async longPoll(): Promise<void> {
+  /** Whether the server's head passed the cursor (not a timeout, nor a kick). */
+  private async longPoll(): Promise<boolean> {
     const cursor = (await readMeta(this.db, "cursor")) ?? 0
     // Come back in time for a document that becomes due for compaction while nothing happens.
     const untilCompaction = this.compactionDueAt === undefined ? Infinity : Math.ceil((this.compactionDueAt - Date.now()) / 1000)
     const seconds = Math.max(1, Math.min(this.options.waitSeconds, untilCompaction))
     this.waitAbort = new AbortController()
     // A kick that came after the round began, before this wait could be aborted, is not lost.
-    if (this.kicked) return void (this.waitAbort = undefined)
+    if (this.kicked) {
+      this.waitAbort = undefined
+      return false
+    }
     try {
       const result = await this.api.wait(cursor, seconds, this.waitAbort.signal)
       if (Either.isLeft(result) && !this.waitAbort.signal.aborted) throw new RoundFailed(result.left)
+      return Either.isRight(result) && result.right.headSeq > cursor
     } finally {
       this.waitAbort = undefined
     }
@@ -249,13 +261,15 @@ export class SyncEngine {
   private async run(): Promise<void> {
     // The pending count is shown before the first round; later, kicks and pushes refresh it.
     await this.refreshPending().catch(() => undefined)
+    let woken = false
     while (this.running) {
       try {
         this.kicked = false
-        await this.syncOnce()
+        await this.round(woken)
         this.backoff.reset()
-        await this.waitForWork()
+        woken = (await this.waitForWork()) === "woken"
       } catch (error) {
+        woken = false
         // Whatever a round throws is typed, shown and retried: nothing stops syncing silently.
         const failure = error instanceof RoundFailed ? error.error : deviceFailure(error)
         await this.refreshPending().catch(() => undefined)
