@@ -24,6 +24,8 @@ interface Entry {
   readonly doc: LoroDoc
   /** The version of the stored row this context last read or wrote; `undefined` if none was stored. */
   storedVersion: Uint8Array | undefined
+  /** The note's `links` rows as this context last wrote them: an edit that leaves them alone does not rewrite them. */
+  linksWritten?: string
 }
 
 /** The note cannot be edited on this device: a newer app wrote it. */
@@ -51,6 +53,12 @@ const cacheLimit = 300
 const importRow = (doc: LoroDoc, row: DocRow) => {
   doc.import(row.snapshot)
   if (row.pending) doc.import(row.pending)
+}
+
+/** Takes in what another context stored; its links rows may differ from what this one wrote. */
+const readStored = (entry: Entry, row: DocRow) => {
+  importRow(entry.doc, row)
+  delete entry.linksWritten
 }
 
 export class DocStore {
@@ -103,7 +111,7 @@ export class DocStore {
   private entryFrom(id: string, row: DocRow | undefined): Entry {
     const cached = this.cache.get(id)
     if (cached) {
-      if (row && !sameBytes(row.version, cached.storedVersion)) importRow(cached.doc, row)
+      if (row && !sameBytes(row.version, cached.storedVersion)) readStored(cached, row)
       this.cache.delete(id)
       this.cache.set(id, cached)
       return cached
@@ -121,7 +129,7 @@ export class DocStore {
   /** Inside a transaction: merges in whatever another context stored since this one looked. */
   private async catchUp(id: string, entry: Entry): Promise<void> {
     const row = await this.db.docs.get(id)
-    if (row && !sameBytes(row.version, entry.storedVersion)) importRow(entry.doc, row)
+    if (row && !sameBytes(row.version, entry.storedVersion)) readStored(entry, row)
   }
 
   /** The rows that store `entry`: the document, and (for a note) its list row and search text. */
@@ -160,14 +168,16 @@ export class DocStore {
       await this.db.notes.bulkDelete(gone)
       await this.db.noteText.bulkDelete(gone)
     }
-    if (notes.length > 0) {
+    const relinked = notes.filter((r) => JSON.stringify(r.links) !== r.entry.linksWritten)
+    if (relinked.length > 0) {
       await this.db.links
         .where("from")
-        .anyOf(notes.map((r) => r.id))
+        .anyOf(relinked.map((r) => r.id))
         .delete()
-      await this.db.links.bulkPut(notes.flatMap((r) => r.links ?? []))
+      await this.db.links.bulkPut(relinked.flatMap((r) => r.links ?? []))
     }
     for (const r of rows) r.entry.storedVersion = r.version
+    for (const r of relinked) r.entry.linksWritten = JSON.stringify(r.links)
   }
 
   /** Forgets in-memory state after a failed write, so the next read starts from the database. */
@@ -389,7 +399,7 @@ export class DocStore {
     if (!row) return undefined
     const entry = await this.entry(id)
     if (!sameBytes(row.version, entry.storedVersion)) {
-      importRow(entry.doc, row)
+      readStored(entry, row)
       entry.storedVersion = row.version
     }
     return entry

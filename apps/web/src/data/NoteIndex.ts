@@ -4,7 +4,14 @@ import type { NoteRow } from "./QuireDb.js"
 
 const previewLength = 160
 
-export const previewOf = (body: string): string => body.replace(/\s+/g, " ").trim().slice(0, previewLength)
+/** The start of the body with its whitespace collapsed; reads only as much of a long body as that needs. */
+export const previewOf = (body: string): string => {
+  for (let take = 1024; ; take *= 4) {
+    const preview = body.slice(0, take).replace(/\s+/g, " ").trim()
+    // Past `previewLength` characters, a longer prefix collapses to the same start.
+    if (preview.length > previewLength || take >= body.length) return preview.slice(0, previewLength)
+  }
+}
 
 /** The row to store, or `undefined` when the note must leave every list (deleted forever). */
 export const noteRowOf = (note: Note, readOnlyReason?: string): NoteRow | undefined =>

@@ -13,6 +13,13 @@ export const titleOrigin = "quire:title"
 const touchOrigin = "quire:touch"
 /** An edit time older than this when saving is set again (ms). */
 const staleStamp = 10_000
+/**
+ * A note this long (UTF-16 units) takes a save long enough to be felt between keystrokes:
+ * its saves wait for a pause in typing, `quiet` ms, or at most `longestWait` ms.
+ */
+const largeNote = 100_000
+const quiet = 400
+const longestWait = 2_000
 
 export class LiveNote {
   readonly doc = new LoroDoc()
@@ -23,6 +30,9 @@ export class LiveNote {
   /** How many of this replica's own operations the store already holds (its peer is new: none). */
   private savedCounter = 0
   private touching = false
+  private lastEdit = 0
+  private wake: (() => void) | undefined
+  private hurrying = false
   private readonly listeners = new Set<() => void>()
   private readonly stopLocal: () => void
 
@@ -35,8 +45,10 @@ export class LiveNote {
     this.doc.commit()
     this.undo = new UndoManager(this.doc, { mergeInterval: 1000, maxUndoSteps: 200, excludeOriginPrefixes: ["quire:"] })
     this.stopLocal = this.doc.subscribeLocalUpdates(() => {
+      if (this.touching) return
+      this.lastEdit = Date.now()
       // Listeners run once Loro and the editor are done with the edit, never inside them.
-      if (!this.touching) queueMicrotask(() => this.listeners.forEach((listener) => listener()))
+      queueMicrotask(() => this.listeners.forEach((listener) => listener()))
     })
   }
 
@@ -94,6 +106,31 @@ export class LiveNote {
     if (this.savedCounter === 0) from.delete(this.doc.peerIdStr)
     else from.set(this.doc.peerIdStr, this.savedCounter)
     return { update: this.doc.export({ mode: "update", from: VersionVector.parseJSON(from) }), counter: this.ownCounter() }
+  }
+
+  /**
+   * Before saving: for a large note, waits until typing pauses (or `longestWait` passed), so
+   * the save's work falls between keystrokes instead of on them. Until the save ends the
+   * editor says "Saving…" and leaving the page asks first; `hurry` ends the wait at once.
+   */
+  async settle(): Promise<void> {
+    if (this.body.length < largeNote) return
+    const started = Date.now()
+    for (;;) {
+      const [idle, waited] = [Date.now() - this.lastEdit, Date.now() - started]
+      if (this.hurrying || idle >= quiet || waited >= longestWait) break
+      await new Promise<void>((resolve) => {
+        this.wake = resolve
+        setTimeout(resolve, Math.min(quiet - idle, longestWait - waited))
+      })
+    }
+    this.hurrying = false
+  }
+
+  /** The page is going away: saves wait no more. */
+  hurry(): void {
+    this.hurrying = true
+    this.wake?.()
   }
 
   /** The store holds this replica's operations up to `counter`. */

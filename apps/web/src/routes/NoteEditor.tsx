@@ -94,6 +94,7 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
 
   const save = useCallback(async () => {
     if (!live || !repository) return
+    await live.settle()
     const edits = live.unsaved(Date.now())
     if (!edits) return
     try {
@@ -107,6 +108,19 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
   const noop = useCallback(() => {}, [])
   const { schedule, saving } = useLatestSave(save, noop)
   useEffect(() => live?.onLocalEdit(() => schedule(undefined)), [live, schedule])
+  useEffect(() => {
+    if (!live) return
+    // A hidden page may be closed or frozen next: what waits to be saved goes now.
+    const hidden = () => document.visibilityState === "hidden" && live.hurry()
+    const leaving = () => live.hurry()
+    document.addEventListener("visibilitychange", hidden)
+    addEventListener("pagehide", leaving)
+    return () => {
+      document.removeEventListener("visibilitychange", hidden)
+      removeEventListener("pagehide", leaving)
+      live.hurry()
+    }
+  }, [live])
 
   // `[[` completion: the titles of the other notes, read when the list opens.
   const bodyExtras = useMemo(
