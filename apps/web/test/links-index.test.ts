@@ -49,14 +49,4 @@ describe("the links index", () => {
     await sync(phone, laptop, source)
     expect(await laptop.db.links.where("from").equals(source).count()).toBe(0)
   })
-
-  it("fills the index once for notes stored before it existed", async () => {
-    const laptop = await device()
-    const target = await laptop.notes.create({ title: "Old target" })
-    const source = await laptop.notes.create({ title: "Old source", body: "[[Old target]]" })
-    await laptop.db.links.clear()
-    await laptop.store.migrateAll()
-    expect((await laptop.db.links.where("title").equals("old target").toArray()).map((link) => link.from)).toEqual([source])
-    expect(target).not.toBe(source)
-  })
 })

@@ -7,7 +7,7 @@ import { LoroDoc } from "loro-crdt"
 import { describe, expect, it } from "vitest"
 import { DocStore } from "../src/data/DocStore.js"
 import { noteRowOf } from "../src/data/NoteIndex.js"
-import { QuireDb, type NoteTextRow } from "../src/data/QuireDb.js"
+import { linksPendingKey, QuireDb, type NoteTextRow } from "../src/data/QuireDb.js"
 import { searchDocOf } from "../src/search/IndexKeeper.js"
 import { SearchIndex } from "../src/search/SearchIndex.js"
 
@@ -19,7 +19,7 @@ const finds = (row: NoteTextRow | undefined, word: string) => {
 }
 
 /** The database as version 2 of the app left it: notes stored before the search table existed. */
-const version2Database = async (name: string) => {
+const version2Database = async (name: string, title = "Packing list", body = `${"filler ".repeat(40)}passport and sunscreen`) => {
   const old = new Dexie(name)
   old.version(1).stores({
     docs: "id, schemaVersion",
@@ -31,7 +31,7 @@ const version2Database = async (name: string) => {
   })
   old.version(2).stores({ noteText: "id" })
   const doc = new LoroDoc()
-  initNote(doc, { title: "Packing list", body: `${"filler ".repeat(40)}passport and sunscreen` }, 1)
+  initNote(doc, { title, body }, 1)
   doc.commit()
   await old
     .table("docs")
@@ -41,6 +41,25 @@ const version2Database = async (name: string) => {
 }
 
 describe("upgrading the device database", () => {
+  it("indexes the links of notes stored before links existed, once; a new database has nothing to index again", async () => {
+    const name = `quire-upgrade-links-${process.pid}`
+    await version2Database(name, "Packing list", "[[Passport]] and sunscreen")
+    const db = new QuireDb(name)
+    expect(await db.links.count()).toBe(0)
+    const store = new DocStore(db, await Effect.runPromise(generateWorkspaceKey))
+    await store.migrateAll()
+    expect(await db.links.where("title").equals("passport").toArray()).toMatchObject([{ from: "n1", text: "Passport" }])
+    expect(await db.meta.get(linksPendingKey)).toBeUndefined()
+    db.close()
+
+    // A device paired today writes each note's links as it stores it; it never reads every
+    // note again for the index (with thousands pulled, that took longer than the pull).
+    const fresh = new QuireDb(`quire-fresh-links-${process.pid}`)
+    await fresh.open()
+    expect(await fresh.meta.get(linksPendingKey)).toBeUndefined()
+    fresh.close()
+  })
+
   it("makes notes stored before search existed searchable: by title at once, by their whole text after the first start", async () => {
     const name = `quire-upgrade-${process.pid}`
     await version2Database(name)

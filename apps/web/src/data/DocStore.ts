@@ -18,7 +18,7 @@ import { linkRowsOf } from "./LinkIndex.js"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
 import { FoldRaced, openEntryOf, prepareWrite, writePrepared } from "./OutboxFold.js"
 import { importAll, type ImportFailure, type RemoteEntry } from "./RemoteImport.js"
-import type { DocRow, QuireDb } from "./QuireDb.js"
+import { linksPendingKey, type DocRow, type QuireDb } from "./QuireDb.js"
 
 interface Entry {
   readonly doc: LoroDoc
@@ -44,7 +44,6 @@ const readOnlyReasonOf = (doc: LoroDoc): string | undefined => {
 }
 
 /** Set in `meta` once every stored note is in the links index. */
-const linksIndexedKey = "linksIndexed"
 
 /** Documents kept in memory per context; the least recently used beyond this are dropped. */
 const cacheLimit = 300
@@ -316,17 +315,26 @@ export class DocStore {
     })
   }
 
-  /** Notes stored before the links index existed: indexed once, from their documents. */
+  /**
+   * Notes stored before the links index existed: indexed once, from their documents. Only a
+   * database upgraded from before it has any: a new one (a device just paired, thousands of
+   * notes pulled) indexes each note as it writes it, and must not read them all again.
+   */
+  private linksComplete = false
+
   private async completeLinks(): Promise<void> {
-    if ((await this.db.meta.get(linksIndexedKey)) !== undefined) return
-    const ids = (await this.db.notes.toCollection().primaryKeys()).filter((id) => id !== workspaceDocId)
-    for (const id of ids) {
-      const entry = await this.current(id)
-      if (!entry) continue
-      await this.db.links.where("from").equals(id).delete()
-      await this.db.links.bulkPut(linkRowsOf(id, readNote(id, entry.doc).body, linkTargets(entry.doc)))
+    if (this.linksComplete) return
+    if ((await this.db.meta.get(linksPendingKey)) !== undefined) {
+      const ids = (await this.db.notes.toCollection().primaryKeys()).filter((id) => id !== workspaceDocId)
+      for (const id of ids) {
+        const entry = await this.current(id)
+        if (!entry) continue
+        await this.db.links.where("from").equals(id).delete()
+        await this.db.links.bulkPut(linkRowsOf(id, readNote(id, entry.doc).body, linkTargets(entry.doc)))
+      }
+      await this.db.meta.delete(linksPendingKey)
     }
-    await this.db.meta.put({ key: linksIndexedKey, value: true })
+    this.linksComplete = true
   }
 
   /** Search text the database upgrade could only fill from the list row: the whole text, from the document. Once per store. */

@@ -130,6 +130,9 @@ export interface LinkRow {
   readonly title: string
 }
 
+/** Set by the upgrade to version 5: notes stored before the links index wait to be indexed. */
+export const linksPendingKey = "linksPending"
+
 export class QuireDb extends Dexie {
   docs!: EntityTable<DocRow, "id">
   notes!: EntityTable<NoteRow, "id">
@@ -167,8 +170,11 @@ export class QuireDb extends Dexie {
       })
     // Ranked search: search text stamped with when it was written, and the persisted search index.
     this.version(4).stores({ noteText: "id, at", searchIndex: "name" })
-    // Links between notes, for "Linked from"; filled from the documents by DocStore.
-    this.version(5).stores({ links: "[from+text], from, to, title" })
+    // Links between notes, for "Linked from". A database that held notes before this version
+    // has them indexed once by DocStore (a new one indexes each note as it is written).
+    this.version(5)
+      .stores({ links: "[from+text], from, to, title" })
+      .upgrade((tx) => tx.table("meta").put({ key: linksPendingKey, value: true }))
     this.use(textStamp)
   }
 }
