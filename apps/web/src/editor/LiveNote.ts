@@ -19,7 +19,7 @@ const staleStamp = 10_000
  */
 const largeNote = 100_000
 const quiet = 400
-const longestWait = 2_000
+const longestWait = 5_000
 
 export class LiveNote {
   readonly doc = new LoroDoc()

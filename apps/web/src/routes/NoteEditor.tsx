@@ -38,6 +38,7 @@ function HistoryPanel({
   onError: (error: unknown) => void
 }) {
   const [versions, setVersions] = useState<Array<NoteVersion> | null>(null)
+  const [viewing, setViewing] = useState<NoteVersion | null>(null)
   const [failure, setFailure] = useState<string | null>(null)
   useEffect(() => {
     repository.history(noteId).then(setVersions, (error: unknown) => setFailure(messageOf(error)))
@@ -56,6 +57,9 @@ function HistoryPanel({
                 {version.timestamp ? timeAgo(version.timestamp * 1000) : "time unknown"} · {version.note.body.slice(0, 60) || "empty"}
               </span>
             </span>
+            <button type="button" aria-pressed={viewing?.versionId === version.versionId} onClick={() => setViewing(version)}>
+              View
+            </button>
             {index > 0 && (
               <button
                 type="button"
@@ -68,6 +72,16 @@ function HistoryPanel({
           </li>
         ))}
       </ol>
+      {viewing && (
+        <section className="card" aria-label="Past version">
+          <h3>{viewing.note.title || "Untitled"}</h3>
+          <p className="muted">
+            {viewing.timestamp ? new Date(viewing.timestamp * 1000).toLocaleString() : "Time unknown"} · read-only; the note itself is not
+            changed
+          </p>
+          <pre className="version-body">{viewing.note.body}</pre>
+        </section>
+      )}
     </section>
   )
 }
