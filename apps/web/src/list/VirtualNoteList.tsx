@@ -68,7 +68,7 @@ export function VirtualNoteList({
   const virtualizer = useWindowVirtualizer({
     count: notes.length,
     estimateSize: () => estimatedRowPx,
-    overscan: 8,
+    overscan: 4,
     gap: gapPx,
     scrollMargin: offset,
     getItemKey: (index) => notes[index]!.row.id

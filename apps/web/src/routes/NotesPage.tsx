@@ -8,8 +8,12 @@ import { useCallback, useMemo, useState } from "react"
 import { useSession } from "../app/Session.js"
 import { sortNotes } from "../data/NoteIndex.js"
 import type { NoteRow } from "../data/QuireDb.js"
+import { firstScreenOf } from "../list/FirstScreen.js"
 import { VirtualNoteList, type ListedNote } from "../list/VirtualNoteList.js"
+import { startSearchEarly } from "../search/SearchClient.js"
 import { useNoteSearch } from "../search/useNoteSearch.js"
+
+startSearchEarly()
 
 export function NotesPage() {
   const { db, repository } = useSession()
@@ -17,21 +21,28 @@ export function NotesPage() {
   const [query, setQuery] = useState("")
   const [creating, setCreating] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
-  const rows = useLiveQuery(() => db.notes.where("trashed").equals(0).toArray(), [db])
+  // The first screen paints from a few dozen rows; every row follows, then the count is exact.
+  const firstScreen = useLiveQuery(() => firstScreenOf(db), [db])
+  const total = useLiveQuery(() => db.notes.where("trashed").equals(0).count(), [db])
+  const rows = useLiveQuery(
+    async () => (firstScreen ? await db.notes.where("trashed").equals(0).toArray() : undefined),
+    [db, firstScreen !== undefined]
+  )
   const search = useNoteSearch(db.name, query)
   const searching = query.trim() !== ""
 
+  const byId = useMemo(() => rows && new Map<string, NoteRow>(rows.map((row) => [row.id, row])), [rows])
+  const sorted = useMemo(() => (rows ? sortNotes(rows) : firstScreen)?.map((row) => ({ row })), [rows, firstScreen])
   const listed = useMemo((): ReadonlyArray<ListedNote> | undefined => {
-    if (!rows) return undefined
-    if (!searching) return sortNotes(rows).map((row) => ({ row }))
-    if (!search.answered) return undefined
-    const byId = new Map<string, NoteRow>(rows.map((row) => [row.id, row]))
-    return search.answered.hits.flatMap((hit) => {
-      const row = byId.get(hit.id)
-      const snippet = search.snippets.get(hit.id)
+    if (!searching) return sorted
+    if (!search.answered || !byId) return undefined
+    return search.answered.ids.flatMap((id) => {
+      const row = byId.get(id)
+      const snippet = search.snippets.get(id)
       return row ? [snippet ? { row, snippet } : { row }] : []
     })
-  }, [rows, searching, search.answered, search.snippets])
+  }, [sorted, byId, searching, search.answered, search.snippets])
+  const count = searching ? (listed?.length ?? 0) : (rows?.length ?? total ?? listed?.length ?? 0)
 
   const { want } = search
   const onVisible = useCallback((items: ReadonlyArray<ListedNote>) => want(items.map((item) => item.row.id)), [want])
@@ -80,8 +91,8 @@ export function NotesPage() {
         <p className="muted">{searching && !search.state.ready ? "Preparing search…" : "Loading…"}</p>
       ) : (
         <>
-          <p className="muted" aria-live="polite">
-            {listed.length} {listed.length === 1 ? "note" : "notes"}
+          <p className="muted" aria-live="polite" data-testid="list-count">
+            {count} {count === 1 ? "note" : "notes"}
             {searching && search.answered ? ` matching “${search.answered.query}”` : ""}
           </p>
           <VirtualNoteList

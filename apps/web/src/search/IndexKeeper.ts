@@ -19,6 +19,15 @@ const savedName = "notes"
  */
 const stampSlackMs = 10_000
 
+/** Where the start's time went, in milliseconds. */
+export interface OpenTimings {
+  readonly readMs: number
+  readonly loadMs: number
+  readonly catchUpMs: number
+  /** Notes indexed at start because they changed (or all of them, when nothing was saved). */
+  readonly caughtUp: number
+}
+
 export interface KeeperOptions {
   /** Quiet time after a change before the index is saved. */
   readonly saveAfterMs?: number
@@ -37,6 +46,7 @@ export class IndexKeeper {
   private saveTimer: ReturnType<typeof setTimeout> | undefined
   private unsaved = false
   private saving: Promise<void> = Promise.resolve()
+  timings: OpenTimings = { readMs: 0, loadMs: 0, catchUpMs: 0, caughtUp: 0 }
 
   private constructor(
     private readonly db: QuireDb,
@@ -48,7 +58,9 @@ export class IndexKeeper {
 
   /** Loads (or builds) the index and brings it up to date; live updates start with `follow`. */
   static async open(db: QuireDb, options: KeeperOptions = {}): Promise<IndexKeeper> {
+    const started = performance.now()
     const saved = await db.searchIndex.get(savedName)
+    const read = performance.now()
     let keeper: IndexKeeper | undefined
     if (saved?.format === searchIndexFormat) {
       try {
@@ -58,7 +70,9 @@ export class IndexKeeper {
       }
     }
     keeper ??= new IndexKeeper(db, SearchIndex.empty(), new Map(), options)
-    await keeper.catchUp()
+    const loaded = performance.now()
+    const caughtUp = await keeper.catchUp()
+    keeper.timings = { readMs: read - started, loadMs: loaded - read, catchUpMs: performance.now() - loaded, caughtUp }
     return keeper
   }
 
@@ -68,14 +82,14 @@ export class IndexKeeper {
     return newest
   }
 
-  /** Indexes rows whose stamp differs from what was indexed; true if any did. */
-  private apply(rows: ReadonlyArray<NoteTextRow | undefined>): boolean {
-    let changed = false
+  /** Indexes rows whose stamp differs from what was indexed; how many did. */
+  private apply(rows: ReadonlyArray<NoteTextRow | undefined>): number {
+    let changed = 0
     for (const row of rows) {
       if (!row || this.stamps.get(row.id) === (row.at ?? 0)) continue
       this.index.put(searchDocOf(row))
       this.stamps.set(row.id, row.at ?? 0)
-      changed = true
+      changed++
     }
     return changed
   }
@@ -91,35 +105,33 @@ export class IndexKeeper {
         changed = true
       }
     const unseen = [...ids].filter((id) => !this.stamps.has(id))
-    if (unseen.length > 0) changed = this.apply(await this.db.noteText.bulkGet(unseen)) || changed
+    if (unseen.length > 0) changed = this.apply(await this.db.noteText.bulkGet(unseen)) > 0 || changed
     return changed
   }
 
-  private async catchUp(): Promise<void> {
-    const rows =
-      this.stamps.size === 0
-        ? await this.db.noteText.toArray()
-        : await this.db.noteText
-            .where("at")
-            .above(this.newest() - stampSlackMs)
-            .toArray()
-    const applied = this.apply(rows)
-    const reconciled = await this.reconcile()
-    if (applied || reconciled) this.scheduleSave()
+  /** The rows stamped since the newest indexed note, by their index keys: texts only for what changed. */
+  private async changedSince(): Promise<Array<NoteTextRow | undefined>> {
+    const since = this.db.noteText.where("at").above(this.newest() - stampSlackMs)
+    const [stamps, ids] = await Promise.all([since.keys(), since.primaryKeys()])
+    const changed = ids.filter((id, i) => this.stamps.get(id) !== stamps[i])
+    return changed.length === 0 ? [] : this.db.noteText.bulkGet(changed)
+  }
+
+  private async catchUp(): Promise<number> {
+    const applied = this.apply(this.stamps.size === 0 ? await this.db.noteText.toArray() : await this.changedSince())
+    // Ids are compared only when the count differs: a deletion matched by an addition leaves a
+    // stale entry until the next change of count, which the list drops (it has no row).
+    const reconciled = (await this.db.noteText.count()) !== this.stamps.size && (await this.reconcile())
+    if (applied > 0 || reconciled) this.scheduleSave()
+    return applied
   }
 
   /** Follows every later write of `noteText`; `onChange` runs after the index took one in. */
   follow(onChange: () => void = () => {}): void {
-    this.subscription ??= liveQuery(async () => ({
-      rows: await this.db.noteText
-        .where("at")
-        .above(this.newest() - stampSlackMs)
-        .toArray(),
-      count: await this.db.noteText.count()
-    })).subscribe({
+    this.subscription ??= liveQuery(async () => ({ rows: await this.changedSince(), count: await this.db.noteText.count() })).subscribe({
       next: ({ rows, count }) => {
         void (async () => {
-          const applied = this.apply(rows)
+          const applied = this.apply(rows) > 0
           const reconciled = count !== this.stamps.size && (await this.reconcile())
           if (applied || reconciled) {
             this.scheduleSave()

@@ -3,20 +3,38 @@
  * main thread, keeps it in step with the database, and answers queries with ranked hits and
  * snippets. Wiring only: IndexKeeper and SearchIndex do the work.
  */
+import { DeviceRegistry } from "../data/DeviceRegistry.js"
 import { QuireDb } from "../data/QuireDb.js"
 import { IndexKeeper, searchDocOf } from "./IndexKeeper.js"
 import { queryWords, type SearchHit } from "./SearchIndex.js"
 import { searchWorkerPrefix, type SearchReply, type SearchRequest } from "./SearchProtocol.js"
 import { snippetOf, type Snippet } from "./Snippet.js"
 
-/** Hits sent with their snippet at once: about two screens of results. */
-const snippetsUpFront = 30
+/** Hits sent with their snippet at once: a screen of results; the rest as they scroll into view. */
+const snippetsUpFront = 12
 
 const reply = (message: SearchReply) => self.postMessage(message)
 
 const started = performance.now()
-const db = new QuireDb(self.name.slice(searchWorkerPrefix.length))
-const opening = IndexKeeper.open(db)
+
+/** The named database, or (started before the tab knew it) the device's current workspace's. */
+const openDatabase = async (): Promise<QuireDb | undefined> => {
+  const named = self.name.slice(searchWorkerPrefix.length)
+  if (named !== "") return new QuireDb(named)
+  const registry = new DeviceRegistry()
+  const current = await registry.current()
+  registry.close()
+  return current === undefined ? undefined : registry.open(current)
+}
+
+const opening = openDatabase().then((db) => {
+  reply({ type: "opened", database: db?.name ?? null })
+  if (!db) {
+    self.close()
+    return new Promise<never>(() => {})
+  }
+  return IndexKeeper.open(db)
+})
 /** The terms each recent hit matched, so later snippet requests mark the same words. */
 let lastHits = new Map<string, SearchHit>()
 
@@ -33,7 +51,7 @@ const snippetsFor = async (keeper: IndexKeeper, hits: ReadonlyArray<SearchHit>, 
 
 opening.then(
   (keeper) => {
-    reply({ type: "ready", notes: keeper.index.size, loadMs: Math.round(performance.now() - started) })
+    reply({ type: "ready", notes: keeper.index.size, loadMs: Math.round(performance.now() - started), timings: keeper.timings })
     keeper.follow(() => reply({ type: "changed" }))
   },
   (error: unknown) => reply({ type: "failed", message: error instanceof Error ? error.message : String(error) })
@@ -48,14 +66,7 @@ self.onmessage = (event: MessageEvent<SearchRequest>) => {
         const hits = keeper.index.search(request.text)
         lastHits = new Map(hits.map((hit) => [hit.id, hit]))
         const snippets = await snippetsFor(keeper, hits.slice(0, snippetsUpFront), request.text)
-        reply({
-          type: "results",
-          seq: request.seq,
-          hits: hits.map((hit) => {
-            const snippet = snippets[hit.id]
-            return snippet ? { id: hit.id, score: hit.score, snippet } : { id: hit.id, score: hit.score }
-          })
-        })
+        reply({ type: "results", seq: request.seq, ids: hits.map((hit) => hit.id), snippets })
       } else {
         const hits = request.ids.map((id) => lastHits.get(id) ?? { id, score: 0, terms: [] })
         reply({ type: "snippets", seq: request.seq, snippets: await snippetsFor(keeper, hits, request.text) })

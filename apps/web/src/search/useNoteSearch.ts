@@ -4,14 +4,13 @@
  * scrolls into view later. A change to the notes runs the query again.
  */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react"
-import type { SearchResultHit } from "./SearchProtocol.js"
 import { searchClientFor, type SearchState } from "./SearchClient.js"
 import type { Snippet } from "./Snippet.js"
 
 export interface NoteSearch {
   readonly state: SearchState
   /** The query the hits answer (not necessarily the one in the box yet), and the hits, best first. */
-  readonly answered: { readonly query: string; readonly hits: ReadonlyArray<SearchResultHit> } | undefined
+  readonly answered: { readonly query: string; readonly ids: ReadonlyArray<string> } | undefined
   readonly snippets: ReadonlyMap<string, Snippet>
   /** Asks for the snippets of these hits, if not known yet. */
   readonly want: (ids: ReadonlyArray<string>) => void
@@ -33,10 +32,10 @@ export const useNoteSearch = (databaseName: string, query: string): NoteSearch =
     if (text === "" || !state.ready) return
     let current = true
     client.search(text).then(
-      (hits) => {
+      (results) => {
         if (!current) return
-        setAnswered({ query: text, hits })
-        setSnippets(new Map(hits.flatMap((hit) => (hit.snippet ? [[hit.id, hit.snippet] as const] : []))))
+        setAnswered({ query: text, ids: results.ids })
+        setSnippets(new Map(Object.entries(results.snippets)))
         setProblem(undefined)
       },
       (error: unknown) => current && setProblem(error instanceof Error ? error.message : String(error))
