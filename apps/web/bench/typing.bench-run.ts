@@ -36,8 +36,20 @@ const credentialsOf = (page: Page) =>
     return (await read<{ value: { workspaceId: string; token: string } }>(`quire-workspace-${current.value}`, "meta", "workspace")).value
   })
 
+/** The server's databases to measure on: the embedded one, and Postgres when one is given. */
+const databases: ReadonlyArray<{ readonly name: string; readonly env: Record<string, string> }> = [
+  { name: "embedded", env: {} },
+  ...(process.env.TEST_DATABASE_URL ? [{ name: "postgres", env: { DATABASE_URL: process.env.TEST_DATABASE_URL } }] : [])
+]
+
 it.skipIf(!chromiumPath)("measures typing in Chromium", async () => {
-  const app = await startAppServer()
+  const rows: Array<Record<string, unknown>> = []
+  for (const database of databases) rows.push(...(await measureOn(database.name, database.env)))
+  await report("typing", rows)
+})
+
+const measureOn = async (database: string, env: Record<string, string>) => {
+  const app = await startAppServer(env)
   const browser = await launchChromium()
   const rows: Array<Record<string, unknown>> = []
   try {
@@ -136,5 +148,5 @@ it.skipIf(!chromiumPath)("measures typing in Chromium", async () => {
     await browser.close()
     await app.stop()
   }
-  await report("typing", rows)
-})
+  return rows.map((row) => ({ database, ...row }))
+}
