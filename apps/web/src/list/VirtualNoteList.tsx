@@ -2,6 +2,10 @@
  * The note list, virtualized with TanStack Virtual: however many notes there are, only the
  * rows on screen (and a few around them) exist in the DOM, so painting and scrolling cost the
  * same for ten notes or ten thousand. The page scrolls, not a box inside it.
+ *
+ * Every card is one line of title, one of text and one of tags (each cut with an ellipsis), so
+ * all rows are as tall as the first: it is measured once per render instead of every row as it
+ * scrolls in, which would cost a layout and a second render per frame of a fast scroll.
  */
 import { Link } from "@tanstack/react-router"
 import { useWindowVirtualizer, type VirtualItem } from "@tanstack/react-virtual"
@@ -20,15 +24,17 @@ function SnippetText({ snippet }: { snippet: Snippet }) {
   return <>{snippet.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}</>
 }
 
+const oneLine = { whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" } as const
+
 function NoteCard({ row, snippet }: ListedNote) {
   return (
     <Link to="/notes/$noteId" params={{ noteId: row.id }}>
-      <div className="title">
+      <div className="title" style={oneLine}>
         {row.pinned ? <span aria-label="Pinned">📌 </span> : null}
         {row.title || "Untitled"}
       </div>
       <div className="preview">{snippet ? <SnippetText snippet={snippet} /> : row.preview || "No text"}</div>
-      <div className="tags">
+      <div className="tags" style={{ flexWrap: "nowrap", overflow: "hidden" }}>
         {row.tags.map((tag) => (
           <span className="tag" key={tag}>
             {tag}
@@ -42,7 +48,7 @@ function NoteCard({ row, snippet }: ListedNote) {
   )
 }
 
-/** A card's height before it is measured: title, preview and the tags line. */
+/** A card's height before the first is measured: title, preview and the tags line. */
 const estimatedRowPx = 86
 const gapPx = 8
 
@@ -58,16 +64,20 @@ export function VirtualNoteList({
 }) {
   const listRef = useRef<HTMLUListElement>(null)
   const [offset, setOffset] = useState(0)
-  // Banners above the list come and go: the list's place on the page is read after each render
-  // (and set only when it moved, so this settles after one more render).
+  const [rowHeight, setRowHeight] = useState(estimatedRowPx)
+  // Banners above the list come and go, and the text size can change: the list's place and a
+  // row's height are read after each render (and set only when they moved, so this settles).
   // eslint-disable-next-line react-hooks/exhaustive-deps -- on purpose after every render: what moves the list is outside it
   useLayoutEffect(() => {
-    const top = listRef.current?.offsetTop
-    if (top !== undefined && top !== offset) setOffset(top)
+    const list = listRef.current
+    if (!list) return
+    if (list.offsetTop !== offset) setOffset(list.offsetTop)
+    const height = (list.firstElementChild as HTMLElement | null)?.offsetHeight
+    if (height && height !== rowHeight) setRowHeight(height)
   })
   const virtualizer = useWindowVirtualizer({
     count: notes.length,
-    estimateSize: () => estimatedRowPx,
+    estimateSize: () => rowHeight,
     overscan: 4,
     gap: gapPx,
     scrollMargin: offset,
@@ -92,7 +102,6 @@ export function VirtualNoteList({
         <li
           key={item.key}
           data-index={item.index}
-          ref={virtualizer.measureElement}
           style={{
             position: "absolute",
             top: 0,

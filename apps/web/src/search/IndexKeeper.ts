@@ -109,12 +109,21 @@ export class IndexKeeper {
     return changed
   }
 
-  /** The rows stamped since the newest indexed note, by their index keys: texts only for what changed. */
-  private async changedSince(): Promise<Array<NoteTextRow | undefined>> {
-    const since = this.db.noteText.where("at").above(this.newest() - stampSlackMs)
-    const [stamps, ids] = await Promise.all([since.keys(), since.primaryKeys()])
-    const changed = ids.filter((id, i) => this.stamps.get(id) !== stamps[i])
-    return changed.length === 0 ? [] : this.db.noteText.bulkGet(changed)
+  /**
+   * The rows written since the index last looked: those stamped after its newest note, and,
+   * if the count of rows stamped in the slack before it is not what the index holds there, those
+   * too (a write that committed late). Reading every row of that window each time would cost a
+   * whole-table read after a large pull.
+   */
+  private async changedSince(): Promise<Array<NoteTextRow>> {
+    const newest = this.newest()
+    const newer = await this.db.noteText.where("at").above(newest).toArray()
+    if (newest === -Infinity) return newer
+    const windowStart = newest - stampSlackMs
+    let held = 0
+    for (const at of this.stamps.values()) if (at > windowStart && at <= newest) held++
+    const window = this.db.noteText.where("at").between(windowStart, newest, false, true)
+    return (await window.count()) === held ? newer : [...(await window.toArray()), ...newer]
   }
 
   private async catchUp(): Promise<number> {
@@ -122,7 +131,8 @@ export class IndexKeeper {
     // Ids are compared only when the count differs: a deletion matched by an addition leaves a
     // stale entry until the next change of count, which the list drops (it has no row).
     const reconciled = (await this.db.noteText.count()) !== this.stamps.size && (await this.reconcile())
-    if (applied > 0 || reconciled) this.scheduleSave()
+    // Saved soon after a start that had much to catch up: the next start should not redo it.
+    if (applied > 0 || reconciled) this.scheduleSave(applied > 100 ? 0 : undefined)
     return applied
   }
 
@@ -145,10 +155,10 @@ export class IndexKeeper {
     })
   }
 
-  private scheduleSave() {
+  private scheduleSave(afterMs = this.options.saveAfterMs ?? 3000) {
     this.unsaved = true
     if (this.saveTimer) clearTimeout(this.saveTimer)
-    this.saveTimer = setTimeout(() => void this.save(), this.options.saveAfterMs ?? 3000)
+    this.saveTimer = setTimeout(() => void this.save(), afterMs)
   }
 
   /** Writes the index as it stands now, with the stamps it covers. */
