@@ -5,9 +5,12 @@ import { useLiveQuery } from "dexie-react-hooks"
 import { useOptionalSession, useSession, useSyncStatus } from "../app/Session.js"
 import { readMeta } from "../data/Meta.js"
 import { StorageGuard } from "../app/StorageGuard.js"
-import { Shortcuts } from "../shortcuts/Shortcuts.js"
 import { SyncProgress, SyncStatusBar } from "../ui/SyncStatusBar.js"
 import { UpdatePrompt } from "../ui/UpdatePrompt.js"
+import { lazy, Suspense } from "react"
+
+// Keyboard shortcuts load just after the first paint: the note list's first download stays as it was.
+const Shortcuts = lazy(() => import("../shortcuts/Shortcuts.js"))
 
 function RevokedBanner() {
   const { lastError } = useSyncStatus()
@@ -92,7 +95,9 @@ export function Root() {
       </header>
       {session && (
         <>
-          <Shortcuts />
+          <Suspense fallback={null}>
+            <Shortcuts />
+          </Suspense>
           <StorageGuard workspaceId={session.credentials.workspaceId} />
           <RevokedBanner />
           <KitOutdatedBanner />

@@ -16,7 +16,7 @@ type Open = "none" | "switcher" | "help"
 const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))
 
-export function Shortcuts() {
+export default function Shortcuts() {
   const { repository } = useSession()
   const navigate = useNavigate()
   const pathname = useRouterState({ select: (state) => state.location.pathname })
@@ -51,6 +51,8 @@ export function Shortcuts() {
       }
     }
     addEventListener("keydown", onKey)
+    // Loaded just after the first paint: says when the keys work (the browser tests wait for it).
+    document.documentElement.dataset.shortcuts = "ready"
     return () => removeEventListener("keydown", onKey)
   }, [repository, navigate, pathname])
 

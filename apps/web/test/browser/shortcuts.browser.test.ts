@@ -6,6 +6,9 @@ import { chromiumPath, chromiumPerSuite, createNoteIn, createWorkspaceIn, screen
 
 const pathOf = (page: Page) => new URL(page.url()).pathname
 
+/** The shortcuts load just after the first paint. */
+const shortcutsReady = (page: Page) => page.waitForFunction(() => document.documentElement.dataset.shortcuts === "ready")
+
 describe.skipIf(!chromiumPath)("keyboard shortcuts in Chromium", () => {
   const suite = chromiumPerSuite()
 
@@ -17,6 +20,7 @@ describe.skipIf(!chromiumPath)("keyboard shortcuts in Chromium", () => {
     await createNoteIn(page, "Beta archive", "old")
     await page.goto("/")
     await page.getByRole("list", { name: "Notes" }).getByText("Beta plan").waitFor()
+    await shortcutsReady(page)
 
     await page.keyboard.press("Control+k")
     const switcher = page.getByRole("dialog", { name: "Quick switcher" })
@@ -54,6 +58,7 @@ describe.skipIf(!chromiumPath)("keyboard shortcuts in Chromium", () => {
   it("Ctrl+N starts a note, Ctrl+F searches the list, and ? lists every shortcut", async () => {
     const { page } = await suite.device()
     await createWorkspaceIn(page)
+    await shortcutsReady(page)
     await page.keyboard.press("Control+n")
     await expect.poll(() => pathOf(page)).toMatch(/^\/notes\/[0-9a-f-]{36}$/)
     await page.getByLabel("Title").fill("Made with the keyboard")
