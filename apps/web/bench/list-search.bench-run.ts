@@ -114,32 +114,37 @@ it.skipIf(!chromiumPath)("measures the note list and search at 10,000 notes in C
     step("service worker")
     // The index is built once and saved; a cold start loads it. Saved means: every note in it,
     // and nothing written to the search text after its newest note.
-    await page.waitForFunction(
-      (count) =>
-        new Promise<boolean>((resolve) => {
-          void indexedDB.databases().then((databases) => {
-            const workspace = databases.find((d) => d.name?.startsWith("quire-workspace-"))
-            if (!workspace?.name) return resolve(false)
-            const open = indexedDB.open(workspace.name)
-            open.onsuccess = () => {
-              const db = open.result
-              if (!db.objectStoreNames.contains("searchIndex")) return resolve(false)
-              const transaction = db.transaction(["searchIndex", "noteText"])
-              const get = transaction.objectStore("searchIndex").get("notes")
-              const latest = transaction.objectStore("noteText").index("at").openKeyCursor(null, "prev")
-              transaction.oncomplete = () => {
-                const row = get.result as { stamps: Record<string, number> } | undefined
-                const written = latest.result?.key as number | undefined
-                db.close()
-                const stamps = Object.values(row?.stamps ?? {})
-                resolve(stamps.length === count && (written === undefined || Math.max(...stamps) >= written))
+    const indexSaved = () =>
+      page.evaluate(
+        (count) =>
+          new Promise<boolean>((resolve) => {
+            void indexedDB.databases().then((databases) => {
+              const workspace = databases.find((d) => d.name?.startsWith("quire-workspace-"))
+              if (!workspace?.name) return resolve(false)
+              const open = indexedDB.open(workspace.name)
+              open.onsuccess = () => {
+                const db = open.result
+                if (!db.objectStoreNames.contains("searchIndex")) return resolve(false)
+                const transaction = db.transaction(["searchIndex", "noteText"])
+                const get = transaction.objectStore("searchIndex").get("notes")
+                const latest = transaction.objectStore("noteText").index("at").openKeyCursor(null, "prev")
+                transaction.oncomplete = () => {
+                  const row = get.result as { stamps: Record<string, number> } | undefined
+                  const written = latest.result?.key as number | undefined
+                  db.close()
+                  const stamps = Object.values(row?.stamps ?? {})
+                  resolve(stamps.length === count && (written === undefined || Math.max(...stamps) >= written))
+                }
               }
-            }
-          })
-        }),
-      seeded.count,
-      { timeout: 300_000, polling: 1000 }
-    )
+            })
+          }),
+        seeded.count
+      )
+    const deadline = Date.now() + 300_000
+    while (!(await indexSaved())) {
+      if (Date.now() > deadline) throw new Error("the search index was never saved")
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
     step("index saved")
     await page.close()
     await context.setOffline(true)
@@ -201,7 +206,8 @@ it.skipIf(!chromiumPath)("measures the note list and search at 10,000 notes in C
           "workerMs",
           "readMs",
           "loadMs",
-          "catchUpMs"
+          "catchUpMs",
+          "caughtUp"
         ]
           .map(
             (key) =>
