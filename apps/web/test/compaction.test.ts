@@ -44,6 +44,9 @@ describe("per-document compaction", () => {
     const progress = tablet.statuses.flatMap((s) => (s.progress ? [s.progress] : []))
     expect(progress.length).toBeGreaterThan(0)
     expect(progress.every((p) => p.total === 113 && p.done > 0 && p.done < 113 && p.bytes > 0)).toBe(true)
+    // Notes received so far grow page by page, up to every note.
+    expect(progress.map((p) => p.notes)).toEqual([...progress.map((p) => p.notes)].sort((a, b) => a - b))
+    expect(progress.at(-1)!.notes).toBeGreaterThan(0)
     expect(tablet.engine.current).toMatchObject({ cursor: 113, progress: null, state: "idle" })
   })
 

@@ -27,7 +27,7 @@ const open = async (key: CryptoKey, data: Uint8Array): Promise<Opened> => {
   return Either.isRight(opened) ? { entries: opened.right } : { unreadable: opened.left.message }
 }
 
-/** Applies `changes` (one page, in seq order) and moves the cursor to `reached`. */
+/** Applies `changes` (one page, in seq order) and moves the cursor to `reached`; answers the documents it brought. */
 export const applyPage = async (store: DocStore, key: CryptoKey, changes: ReadonlyArray<PulledChange>, reached: number) => {
   const opened = await Promise.all(changes.map((change) => open(key, change.data)))
   const entries: Array<RemoteEntry> = []
@@ -67,4 +67,5 @@ export const applyPage = async (store: DocStore, key: CryptoKey, changes: Readon
     await recordPulled(store.db, facts, now)
     await writeMeta(store.db, "cursor", reached)
   })
+  return new Set(entries.map((entry) => entry.docId))
 }

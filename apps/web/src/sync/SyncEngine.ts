@@ -4,6 +4,7 @@
  * entry (or a test) provides the database, the API port and the key, and calls `kick()` when
  * there is something new to push or the network came back.
  */
+import { workspaceDocId } from "@quire/schema"
 import { Limits } from "@quire/shared"
 import { Either } from "effect"
 import type { DocStore } from "../data/DocStore.js"
@@ -164,15 +165,16 @@ export class SyncEngine {
     const start = (await readMeta(this.db, "cursor")) ?? 0
     let cursor = start
     let bytes = 0
+    const notes = new Set<string>()
     for (;;) {
       const page = unwrap(await this.api.pull(cursor, this.options.pageSize, this.options.pageBytes))
       const reached = page.changes.at(-1)?.seq ?? cursor
-      await applyPage(this.store, this.key, page.changes, reached)
+      for (const docId of await applyPage(this.store, this.key, page.changes, reached)) if (docId !== workspaceDocId) notes.add(docId)
       cursor = reached
       bytes += page.changes.reduce((sum, change) => sum + change.data.length, 0)
       this.publish({
         cursor,
-        progress: page.hasMore ? { done: cursor - start, total: page.headSeq - start, bytes } : null
+        progress: page.hasMore ? { done: cursor - start, total: page.headSeq - start, bytes, notes: notes.size } : null
       })
       if (!page.hasMore || page.changes.length === 0) return
     }

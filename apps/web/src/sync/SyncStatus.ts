@@ -25,7 +25,10 @@ export const SyncStatus = Schema.Struct({
   cursor: Schema.Number,
   lastError: Schema.NullOr(SyncErrorData),
   /** Set while pulling: seqs done of the total to reach the server's head, and the bytes received. */
-  progress: Schema.NullOr(Schema.Struct({ done: Schema.Number, total: Schema.Number, bytes: Schema.Number }))
+  progress: Schema.NullOr(
+    // Changes pulled of those there are, their bytes, and how many notes they brought so far.
+    Schema.Struct({ done: Schema.Number, total: Schema.Number, bytes: Schema.Number, notes: Schema.Number })
+  )
 })
 export type SyncStatus = typeof SyncStatus.Type
 

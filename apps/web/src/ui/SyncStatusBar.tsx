@@ -47,7 +47,8 @@ export function SyncProgress() {
   return (
     <div>
       <label htmlFor="sync-progress">
-        Downloading notes: {progress.done} of {progress.total} changes ({(progress.bytes / 1024 / 1024).toFixed(1)} MB)
+        Downloading notes: {progress.notes.toLocaleString()} so far, {progress.done.toLocaleString()} of {progress.total.toLocaleString()}{" "}
+        changes ({(progress.bytes / 1024 / 1024).toFixed(1)} MB)
       </label>
       <progress id="sync-progress" max={progress.total} value={progress.done} />
     </div>
