@@ -10,9 +10,6 @@ import { queryWords, type SearchHit } from "./SearchIndex.js"
 import { searchWorkerPrefix, type SearchReply, type SearchRequest } from "./SearchProtocol.js"
 import { snippetOf, type Snippet } from "./Snippet.js"
 
-/** Hits sent with their snippet at once: a screen of results; the rest as they scroll into view. */
-const snippetsUpFront = 12
-
 const reply = (message: SearchReply) => self.postMessage(message)
 
 const started = performance.now()
@@ -65,8 +62,9 @@ self.onmessage = (event: MessageEvent<SearchRequest>) => {
       if (request.type === "search") {
         const hits = keeper.index.search(request.text)
         lastHits = new Map(hits.map((hit) => [hit.id, hit]))
-        const snippets = await snippetsFor(keeper, hits.slice(0, snippetsUpFront), request.text)
-        reply({ type: "results", seq: request.seq, ids: hits.map((hit) => hit.id), snippets })
+        // The hits go at once; their snippets (a read of their texts) when the list asks for the
+        // rows it shows, a moment later: a keystroke's answer never waits on IndexedDB.
+        reply({ type: "results", seq: request.seq, ids: hits.map((hit) => hit.id), snippets: {} })
       } else {
         const hits = request.ids.map((id) => lastHits.get(id) ?? { id, score: 0, terms: [] })
         reply({ type: "snippets", seq: request.seq, snippets: await snippetsFor(keeper, hits, request.text) })
