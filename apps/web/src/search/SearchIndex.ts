@@ -31,6 +31,9 @@ const stopwords = new Set(
 
 const titleBoost = 3
 
+/** Exact and prefix matches past which typos are not looked for. */
+const enoughExact = 50
+
 /** Edits forgiven per word: none for short words (too many neighbours), two past six letters (a swap is two). */
 const typosAllowed = (term: string) => (term.length < 4 ? 0 : term.length < 7 ? 1 : 2)
 
@@ -56,7 +59,7 @@ const tokenize = (text: string) =>
  * or two-letter prefix of every body would cost a whole scan per keystroke and rank nothing.
  * Finished stopwords are dropped (they are not indexed); the last word may still be growing.
  */
-export const queryOf = (text: string): Query | undefined => {
+export const queryOf = (text: string, forgiving = true): Query | undefined => {
   const words = tokenize(text)
   const kept = words.filter((word, i) => i === words.length - 1 || !stopwords.has(word))
   if (kept.length === 0) return undefined
@@ -65,8 +68,8 @@ export const queryOf = (text: string): Query | undefined => {
     queries: kept.map((word) => ({
       combineWith: "OR",
       queries: [
-        { queries: [word], fields: ["title"], prefix: true, fuzzy: typosAllowed(word), boost: { title: titleBoost } },
-        { queries: [word], fields: ["body"], prefix: word.length >= 3, fuzzy: typosAllowed(word) }
+        { queries: [word], fields: ["title"], prefix: true, fuzzy: forgiving ? typosAllowed(word) : 0, boost: { title: titleBoost } },
+        { queries: [word], fields: ["body"], prefix: word.length >= 3, fuzzy: forgiving ? typosAllowed(word) : 0 }
       ]
     }))
   }
@@ -106,11 +109,18 @@ export class SearchIndex {
     if (this.mini.has(id)) this.mini.discard(id)
   }
 
-  /** Best first. */
+  /**
+   * Best first. Words are matched as typed and as prefixes first; typos (and near forms, such as
+   * a plural) are forgiven when that finds few notes. A word already found in many notes gains
+   * nothing at the top from its neighbours within two edits, and scoring them all is most of a
+   * keystroke's time.
+   */
   search(text: string): Array<SearchHit> {
-    const query = queryOf(text)
-    if (!query) return []
-    return this.mini.search(query).map((result) => ({ id: String(result.id), score: result.score, terms: result.terms }))
+    const exact = queryOf(text, false)
+    if (!exact) return []
+    const found = this.mini.search(exact)
+    const results = found.length >= enoughExact ? found : this.mini.search(queryOf(text)!)
+    return results.map((result) => ({ id: String(result.id), score: result.score, terms: result.terms }))
   }
 }
 
