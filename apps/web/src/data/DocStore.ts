@@ -43,8 +43,6 @@ const readOnlyReasonOf = (doc: LoroDoc): string | undefined => {
     : undefined
 }
 
-/** Set in `meta` once every stored note is in the links index. */
-
 /** Documents kept in memory per context; the least recently used beyond this are dropped. */
 const cacheLimit = 300
 

@@ -133,7 +133,11 @@ export class SyncEngine {
   private async round(woken: boolean): Promise<void> {
     this.publish({ state: "syncing" })
     if (!woken) await this.pushAll()
-    if (woken || !(await this.caughtUpByPush())) await this.pullAll()
+    // A push that was all that was new left nothing to pull (the pusher moved the cursor past
+    // it); what others write after that wakes the next long-poll, which asks from the cursor.
+    const caughtUp = woken ? undefined : this.pusher.caughtUpTo
+    if (caughtUp === undefined) await this.pullAll()
+    else this.publish({ cursor: caughtUp })
     await this.store.migrateAll()
     await this.compactIfDue()
     await this.refreshPending()
@@ -147,18 +151,6 @@ export class SyncEngine {
       await this.refreshPending()
     })
     if (failure) throw new RoundFailed(failure)
-  }
-
-  /**
-   * Whether the push just made left nothing to pull: the device's own changes were all that
-   * was new when the server acknowledged them. What others write after that wakes the next
-   * long-poll, which asks from the cursor.
-   */
-  private async caughtUpByPush(): Promise<boolean> {
-    const cursor = (await readMeta(this.db, "cursor")) ?? 0
-    if (this.pusher.caughtUpTo !== cursor) return false
-    this.publish({ cursor })
-    return true
   }
 
   async pullAll(): Promise<void> {
@@ -205,9 +197,9 @@ export class SyncEngine {
    */
   private async waitForWork(): Promise<"woken" | "work"> {
     if (!this.kicked && !(await this.hasUnsent())) {
+      const headMoved = await this.longPoll()
       // Every local write kicks: a wait that ends without one has only the server's news.
-      if ((await this.longPoll()) && !this.kicked) return "woken"
-      if (!this.kicked) return "work"
+      if (!this.kicked) return headMoved ? "woken" : "work"
     }
     const wait = this.lastPushAt + this.options.pushIntervalMs - Date.now()
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
