@@ -19,6 +19,7 @@ import { noteRowOf, searchTextOf } from "./NoteIndex.js"
 import { FoldRaced, openEntryOf, prepareWrite, writePrepared } from "./OutboxFold.js"
 import { importAll, type ImportFailure, type RemoteEntry } from "./RemoteImport.js"
 import { linksPendingKey, type DocRow, type QuireDb } from "./QuireDb.js"
+import { messageOf } from "../messageOf.js"
 
 interface Entry {
   readonly doc: LoroDoc
@@ -361,7 +362,7 @@ export class DocStore {
       this.migrationFailures.delete(id)
     } catch (error) {
       this.forget([id])
-      this.migrationFailures.set(id, error instanceof Error ? error.message : String(error))
+      this.migrationFailures.set(id, messageOf(error))
     }
   }
 

@@ -5,6 +5,7 @@
 import type { EnvelopeEntry } from "@quire/shared"
 import { Encoding } from "effect"
 import type { LoroDoc } from "loro-crdt"
+import { messageOf } from "../messageOf.js"
 
 /** A pulled change's document entry, with the seq of the change that carried it. */
 export interface RemoteEntry extends EnvelopeEntry {
@@ -35,7 +36,7 @@ export const importAll = (doc: LoroDoc, docId: string, received: ReadonlyArray<R
       try {
         doc.import(bytes)
       } catch (error) {
-        failures.push({ seq, docId, bytes, reason: `Loro could not import it: ${error instanceof Error ? error.message : String(error)}` })
+        failures.push({ seq, docId, bytes, reason: `Loro could not import it: ${messageOf(error)}` })
       }
     }
     return failures

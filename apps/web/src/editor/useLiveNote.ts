@@ -3,6 +3,7 @@ import { liveQuery } from "dexie"
 import { useEffect, useState } from "react"
 import type { QuireDb } from "../data/QuireDb.js"
 import { LiveNote } from "./LiveNote.js"
+import { messageOf } from "../messageOf.js"
 
 export type LiveNoteState =
   | { readonly status: "loading" }
@@ -10,7 +11,7 @@ export type LiveNoteState =
   | { readonly status: "open"; readonly live: LiveNote }
   | { readonly status: "failed"; readonly message: string }
 
-const failed = (error: unknown): LiveNoteState => ({ status: "failed", message: error instanceof Error ? error.message : String(error) })
+const failed = (error: unknown): LiveNoteState => ({ status: "failed", message: messageOf(error) })
 
 export const useLiveNote = (db: QuireDb, noteId: string): LiveNoteState => {
   const [state, setState] = useState<LiveNoteState>({ status: "loading" })

@@ -9,6 +9,7 @@ import { downloadBackup } from "../sync/BackupTransfer.js"
 import { useRegistry } from "../app/Registry.js"
 import { countLeaveLosses, leaveWorkspace } from "../sync/Workspace.js"
 import { download } from "../ui/download.js"
+import { messageOf } from "../messageOf.js"
 
 const formatBytes = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`)
 
@@ -31,7 +32,7 @@ export function BackupPage() {
       const done = await work()
       if (done) setMessage(done)
     } catch (error) {
-      setMessage(`Failed: ${error instanceof Error ? error.message : String(error)}`)
+      setMessage(`Failed: ${messageOf(error)}`)
     } finally {
       setBusy(false)
     }

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react"
 import { useRegistry } from "../app/Registry.js"
 import { setImportProgress, useImportProgress } from "../app/ImportProgress.js"
 import { createWorkspace } from "../sync/Workspace.js"
+import { messageOf } from "../messageOf.js"
 
 export function ImportExportForm({ label }: { label: string }) {
   const registry = useRegistry()
@@ -51,9 +52,7 @@ export function ImportExportForm({ label }: { label: string }) {
     if (!file) return
     setError(null)
     // importFile shows the expected failures; this shows the rest (the file unreadable, storage full mid-import).
-    importFile(file).catch((thrown: unknown) =>
-      setError(`The import stopped: ${thrown instanceof Error ? thrown.message : String(thrown)}`)
-    )
+    importFile(file).catch((thrown: unknown) => setError(`The import stopped: ${messageOf(thrown)}`))
   }
 
   return (

@@ -17,14 +17,13 @@ import { useLiveNote } from "../editor/useLiveNote.js"
 import { wikiLinkCompletion } from "../editor/WikiLinks.js"
 import { timeAgo } from "../ui/time.js"
 import { useLatestSave } from "./useLatestSave.js"
+import { messageOf } from "../messageOf.js"
 
 const parseTags = (text: string) =>
   text
     .split(",")
     .map((tag) => tag.trim())
     .filter(Boolean)
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 function HistoryPanel({
   noteId,

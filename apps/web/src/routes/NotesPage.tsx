@@ -12,6 +12,7 @@ import { firstScreenOf } from "../list/FirstScreen.js"
 import { VirtualNoteList, type ListedNote } from "../list/VirtualNoteList.js"
 import { startSearchEarly } from "../search/SearchClient.js"
 import { useNoteSearch } from "../search/useNoteSearch.js"
+import { messageOf } from "../messageOf.js"
 
 startSearchEarly()
 
@@ -54,7 +55,7 @@ export function NotesPage() {
       const id = await (await repository()).create({})
       await navigate({ to: "/notes/$noteId", params: { noteId: id } })
     } catch (error) {
-      setProblem(`Could not create a note: ${error instanceof Error ? error.message : String(error)}`)
+      setProblem(`Could not create a note: ${messageOf(error)}`)
     } finally {
       setCreating(false)
     }

@@ -3,6 +3,7 @@ import { useLiveQuery } from "dexie-react-hooks"
 import { useState } from "react"
 import { useSession } from "../app/Session.js"
 import { sortNotes } from "../data/NoteIndex.js"
+import { messageOf } from "../messageOf.js"
 
 export function TrashPage() {
   const { db, repository } = useSession()
@@ -16,7 +17,7 @@ export function TrashPage() {
     try {
       await work()
     } catch (error) {
-      setProblem(`That did not work: ${error instanceof Error ? error.message : String(error)}`)
+      setProblem(`That did not work: ${messageOf(error)}`)
     } finally {
       setBusy(false)
     }

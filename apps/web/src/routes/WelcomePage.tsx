@@ -7,6 +7,7 @@ import { hadWorkspaceBefore } from "../app/WorkspaceCookie.js"
 import { createWorkspace, joinWorkspace, restoreWorkspace } from "../sync/Workspace.js"
 import { QrScanButton } from "../ui/QrScanButton.js"
 import { ImportExportForm } from "./ImportExportForm.js"
+import { messageOf } from "../messageOf.js"
 
 const defaultLabel = () => {
   const platform = navigator.userAgent.match(/\((?:[^;)]*;\s*)?([^;)]+)/)?.[1] ?? "browser"
@@ -28,9 +29,7 @@ export function WelcomePage() {
     setBusy(true)
     setError(null)
     // Typed failures come back as Left; anything thrown (storage, a chunk that will not load) is shown too.
-    const result = await work().catch((thrown: unknown) =>
-      Either.left({ message: thrown instanceof Error ? thrown.message : String(thrown) })
-    )
+    const result = await work().catch((thrown: unknown) => Either.left({ message: messageOf(thrown) }))
     setBusy(false)
     if (Either.isLeft(result)) setError(result.left.message)
     else await navigate({ to: "/" })

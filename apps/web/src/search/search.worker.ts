@@ -9,6 +9,7 @@ import { IndexKeeper, searchDocOf } from "./IndexKeeper.js"
 import { queryWords, type SearchHit } from "./SearchIndex.js"
 import { searchWorkerPrefix, type SearchReply, type SearchRequest } from "./SearchProtocol.js"
 import { snippetOf, type Snippet } from "./Snippet.js"
+import { messageOf } from "../messageOf.js"
 
 const reply = (message: SearchReply) => self.postMessage(message)
 
@@ -51,7 +52,7 @@ opening.then(
     reply({ type: "ready", notes: keeper.index.size, loadMs: Math.round(performance.now() - started), timings: keeper.timings })
     keeper.follow(() => reply({ type: "changed" }))
   },
-  (error: unknown) => reply({ type: "failed", message: error instanceof Error ? error.message : String(error) })
+  (error: unknown) => reply({ type: "failed", message: messageOf(error) })
 )
 
 self.onmessage = (event: MessageEvent<SearchRequest>) => {
@@ -70,7 +71,7 @@ self.onmessage = (event: MessageEvent<SearchRequest>) => {
         reply({ type: "snippets", seq: request.seq, snippets: await snippetsFor(keeper, hits, request.text) })
       }
     } catch (error) {
-      reply({ type: "failed", seq: request.seq, message: error instanceof Error ? error.message : String(error) })
+      reply({ type: "failed", seq: request.seq, message: messageOf(error) })
     }
   })()
 }

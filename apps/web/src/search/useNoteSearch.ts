@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react"
 import { searchClientFor, type SearchState } from "./SearchClient.js"
 import type { Snippet } from "./Snippet.js"
+import { messageOf } from "../messageOf.js"
 
 export interface NoteSearch {
   readonly state: SearchState
@@ -38,7 +39,7 @@ export const useNoteSearch = (databaseName: string, query: string): NoteSearch =
         setSnippets(new Map(Object.entries(results.snippets)))
         setProblem(undefined)
       },
-      (error: unknown) => current && setProblem(error instanceof Error ? error.message : String(error))
+      (error: unknown) => current && setProblem(messageOf(error))
     )
     return () => {
       current = false

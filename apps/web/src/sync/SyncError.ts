@@ -8,6 +8,7 @@
  * - device: this device failed to store or read something (storage full, a bug); retried with backoff.
  */
 import type { SyncErrorData, SyncErrorKind as SyncErrorKindSchema } from "./SyncStatus.js"
+import { messageOf } from "../messageOf.js"
 
 export type SyncErrorKind = typeof SyncErrorKindSchema.Type
 
@@ -20,7 +21,7 @@ export const isRetryable = (error: SyncError) => error.kind !== "auth" && error.
 /** A failure on this device, thrown anywhere in a round (IndexedDB, Loro, a migration). */
 export const deviceFailure = (thrown: unknown): SyncError => {
   const name = thrown instanceof Error ? thrown.name : typeof thrown
-  const detail = thrown instanceof Error ? thrown.message : String(thrown)
+  const detail = messageOf(thrown)
   if (name === "QuotaExceededError" || /quota/i.test(detail)) {
     return { kind: "device", message: "This device's storage is full: free some space; syncing resumes by itself.", tag: name }
   }

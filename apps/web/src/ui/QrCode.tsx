@@ -1,5 +1,6 @@
 import QRCode from "qrcode"
 import { useEffect, useState } from "react"
+import { messageOf } from "../messageOf.js"
 
 /** `text` as a QR code image, for scanning with another device. */
 export function QrCode({ text, label }: { text: string; label: string }) {
@@ -9,7 +10,7 @@ export function QrCode({ text, label }: { text: string; label: string }) {
     QRCode.toDataURL(text, { margin: 1, width: 220, errorCorrectionLevel: "M" }).then(
       (src) => live && setDrawn({ src }),
       // Too much text for a QR code, say: the text beside it still works.
-      (error: unknown) => live && setDrawn({ failure: error instanceof Error ? error.message : String(error) })
+      (error: unknown) => live && setDrawn({ failure: messageOf(error) })
     )
     return () => {
       live = false

@@ -3,6 +3,7 @@
  * browser has none (or no camera), it renders nothing and pasting is the way.
  */
 import { useEffect, useRef, useState } from "react"
+import { messageOf } from "../messageOf.js"
 
 interface DetectedBarcode {
   readonly rawValue: string
@@ -41,7 +42,7 @@ export function QrScanButton({ onScan }: { onScan: (text: string) => void }) {
           })
         }, 300)
       } catch (failure) {
-        setError(`The camera could not be used (${failure instanceof Error ? failure.message : String(failure)}); paste the kit instead.`)
+        setError(`The camera could not be used (${messageOf(failure)}); paste the kit instead.`)
         setScanning(false)
       }
     })()
