@@ -3,6 +3,7 @@
  * the caller commits once per user edit, so one edit is one Loro change.
  */
 import { isContainer, type LoroDoc, type LoroList, type LoroMap, type LoroText } from "loro-crdt"
+import { clearAttachments } from "./Attachment.js"
 import { normalizeTags, type Note } from "./Note.js"
 import { currentSchemaVersion, NoteKey, noteRoot } from "./NoteLayout.js"
 
@@ -181,6 +182,7 @@ export const deleteNoteForever = (doc: LoroDoc, now: number): void => {
   title(doc).update("", characterDiff)
   body(doc).update("", characterDiff)
   setTags(doc, [], now)
+  clearAttachments(doc)
   root(doc).set(NoteKey.deleted, true)
   touch(doc, now)
 }

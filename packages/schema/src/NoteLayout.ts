@@ -17,7 +17,9 @@ export const NoteKey = {
   updatedAt: "updatedAt",
   schemaVersion: "schemaVersion",
   /** Link text as written in the body (`[[Title]]`) → the id of the note it was made for. */
-  links: "links"
+  links: "links",
+  /** File id → the attachment's manifest (name, type, size, SHA-256, chunk ids), as a plain value. */
+  attachments: "attachments"
 } as const
 
 /** The version this build writes; `@quire/migrations` brings older documents up to it. */

@@ -1,3 +1,4 @@
+export * from "./Attachment.js"
 export * from "./Note.js"
 export * from "./NoteDoc.js"
 export * from "./NoteLayout.js"

@@ -10,7 +10,7 @@
  *   Nothing another tab or the worker saved can be overwritten.
  */
 import { migrateNote, latestVersion } from "@quire/migrations"
-import { linkTargets, readNote, schemaVersionOf, workspaceDocId } from "@quire/schema"
+import { attachmentsOf, linkTargets, readNote, schemaVersionOf, workspaceDocId } from "@quire/schema"
 import { makeDocKeys, type EnvelopeEntry } from "@quire/shared"
 import { Effect, Either } from "effect"
 import { LoroDoc } from "loro-crdt"
@@ -27,6 +27,8 @@ interface Entry {
   storedVersion: Uint8Array | undefined
   /** The note's `links` rows as this context last wrote them: an edit that leaves them alone does not rewrite them. */
   linksWritten?: string
+  /** The same for its `attachments` rows. */
+  attachmentsWritten?: string
 }
 
 /** The note cannot be edited on this device: a newer app wrote it. */
@@ -57,6 +59,7 @@ const importRow = (doc: LoroDoc, row: DocRow) => {
 const readStored = (entry: Entry, row: DocRow) => {
   importRow(entry.doc, row)
   delete entry.linksWritten
+  delete entry.attachmentsWritten
 }
 
 export class DocStore {
@@ -146,9 +149,12 @@ export class DocStore {
     }
     if (id === workspaceDocId) return { doc, version }
     const note = readNote(id, entry.doc)
-    const row = noteRowOf(note, readOnlyReason)
+    const files = attachmentsOf(entry.doc)
+    const row = noteRowOf(note, readOnlyReason, files.length)
     const links = row ? linkRowsOf(id, note.body, linkTargets(entry.doc)) : []
-    return { doc, version, note: row ? { row, text: { id, text: searchTextOf(note) } } : undefined, links }
+    // A note deleted forever keeps no files: its chunks are then referenced by no note.
+    const attachments = row ? files.map((file) => ({ ...file, noteId: id })) : []
+    return { doc, version, note: row ? { row, text: { id, text: searchTextOf(note) } } : undefined, links, attachments }
   }
 
   /** Inside a transaction: stores documents with their list rows, in a few bulk writes. */
@@ -174,8 +180,17 @@ export class DocStore {
         .delete()
       await this.db.links.bulkPut(relinked.flatMap((r) => r.links ?? []))
     }
+    const refiled = notes.filter((r) => JSON.stringify(r.attachments) !== r.entry.attachmentsWritten)
+    if (refiled.length > 0) {
+      await this.db.attachments
+        .where("noteId")
+        .anyOf(refiled.map((r) => r.id))
+        .delete()
+      await this.db.attachments.bulkPut(refiled.flatMap((r) => r.attachments ?? []))
+    }
     for (const r of rows) r.entry.storedVersion = r.version
     for (const r of relinked) r.entry.linksWritten = JSON.stringify(r.links)
+    for (const r of refiled) r.entry.attachmentsWritten = JSON.stringify(r.attachments)
   }
 
   /** Forgets in-memory state after a failed write, so the next read starts from the database. */
@@ -187,11 +202,11 @@ export class DocStore {
    * A local edit: applies `mutate`, then in ONE transaction stores the document, its list row
    * and the encrypted change in the outbox. Once this resolves the edit survives anything.
    */
-  change(id: string, mutate: (doc: LoroDoc, now: number) => void): Promise<void> {
-    return this.exclusive(() => this.changeInTurn(id, mutate))
+  change(id: string, mutate: (doc: LoroDoc, now: number) => void, needs: ReadonlyArray<string> = []): Promise<void> {
+    return this.exclusive(() => this.changeInTurn(id, mutate, needs))
   }
 
-  private async changeInTurn(id: string, mutate: (doc: LoroDoc, now: number) => void): Promise<void> {
+  private async changeInTurn(id: string, mutate: (doc: LoroDoc, now: number) => void, needs: ReadonlyArray<string>): Promise<void> {
     const entry = await this.entry(id)
     if (readOnlyReasonOf(entry.doc)) throw new NoteReadOnly(readOnlyReasonOf(entry.doc))
     const before = entry.doc.oplogVersion()
@@ -203,7 +218,7 @@ export class DocStore {
       throw error
     }
     entry.doc.commit()
-    await this.saveLocalChange(id, entry, before)
+    await this.saveLocalChange(id, entry, before, needs)
   }
 
   /**
@@ -231,7 +246,7 @@ export class DocStore {
     })
   }
 
-  private async saveLocalChange(id: string, entry: Entry, before: ReturnType<LoroDoc["oplogVersion"]>) {
+  private async saveLocalChange(id: string, entry: Entry, before: ReturnType<LoroDoc["oplogVersion"]>, needs: ReadonlyArray<string> = []) {
     if (entry.doc.oplogVersion().compare(before) === 0) return
     try {
       const key = await this.keyOf(id)
@@ -241,10 +256,11 @@ export class DocStore {
         if (open) await this.catchUp(id, entry)
         const prepared = await prepareWrite(this.key, id, key, entry.doc, before, open)
         try {
-          await this.db.transaction("rw", [this.db.docs, this.db.notes, this.db.noteText, this.db.links, this.db.outbox], async () => {
+          const tables = [this.db.docs, this.db.notes, this.db.noteText, this.db.links, this.db.attachments, this.db.outbox]
+          await this.db.transaction("rw", tables, async () => {
             await this.catchUp(id, entry)
             await this.persist([[id, entry]])
-            await writePrepared(this.db, prepared, this.clock())
+            await writePrepared(this.db, prepared, this.clock(), needs)
           })
           return
         } catch (error) {
@@ -277,7 +293,16 @@ export class DocStore {
       }
       const ids = [...updates.keys()]
       try {
-        const tables = [this.db.docs, this.db.notes, this.db.noteText, this.db.links, this.db.meta, this.db.quarantine, this.db.docLog]
+        const tables = [
+          this.db.docs,
+          this.db.notes,
+          this.db.noteText,
+          this.db.links,
+          this.db.attachments,
+          this.db.meta,
+          this.db.quarantine,
+          this.db.docLog
+        ]
         await this.db.transaction("rw", tables, async () => {
           // One read for the whole page, then Loro in memory, then bulk writes: no per-note round trips.
           const stored = await this.db.docs.bulkGet(ids)

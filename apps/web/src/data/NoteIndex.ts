@@ -14,7 +14,7 @@ export const previewOf = (body: string): string => {
 }
 
 /** The row to store, or `undefined` when the note must leave every list (deleted forever). */
-export const noteRowOf = (note: Note, readOnlyReason?: string): NoteRow | undefined =>
+export const noteRowOf = (note: Note, readOnlyReason?: string, attachments = 0): NoteRow | undefined =>
   note.deleted
     ? undefined
     : {
@@ -26,7 +26,8 @@ export const noteRowOf = (note: Note, readOnlyReason?: string): NoteRow | undefi
         trashed: note.trashed ? 1 : 0,
         createdAt: note.createdAt,
         updatedAt: note.updatedAt,
-        ...(readOnlyReason === undefined ? {} : { readOnlyReason })
+        ...(readOnlyReason === undefined ? {} : { readOnlyReason }),
+        ...(attachments > 0 ? { attachments } : {})
       }
 
 /**

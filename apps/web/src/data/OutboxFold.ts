@@ -60,13 +60,30 @@ export const prepareWrite = async (
   return { kind: "new", docId, key, blob: await seal(doc.export({ mode: "update", from: before })), from: before.encode() }
 }
 
-/** Inside the edit's transaction: writes the prepared entry, or throws `FoldRaced` if the open entry moved on. */
-export const writePrepared = async (db: QuireDb, prepared: PreparedWrite, now: number): Promise<void> => {
+/**
+ * Inside the edit's transaction: writes the prepared entry, or throws `FoldRaced` if the open
+ * entry moved on. `needs` are attachment chunks the edit refers to; a folded entry needs what
+ * both did.
+ */
+export const writePrepared = async (
+  db: QuireDb,
+  prepared: PreparedWrite,
+  now: number,
+  needs: ReadonlyArray<string> = []
+): Promise<void> => {
   if (prepared.kind === "new") {
-    await db.outbox.add({ docId: prepared.docId, key: prepared.key, blob: prepared.blob, from: prepared.from, createdAt: now })
+    const { docId, key, blob, from } = prepared
+    await db.outbox.add({ docId, key, blob, from, createdAt: now, ...(needs.length > 0 ? { needs: [...needs] } : {}) })
     return
   }
   const current = await db.outbox.get(prepared.clientSeq)
   if (!current || current.frozen === 1 || (current.folds ?? 0) !== prepared.folds) throw new FoldRaced()
-  await db.outbox.put({ ...current, blob: prepared.blob, folds: prepared.folds + 1, createdAt: now })
+  const joined = [...new Set([...(current.needs ?? []), ...needs])]
+  await db.outbox.put({
+    ...current,
+    blob: prepared.blob,
+    folds: prepared.folds + 1,
+    createdAt: now,
+    ...(joined.length > 0 ? { needs: joined } : {})
+  })
 }

@@ -4,6 +4,7 @@
  * not yet acknowledged), `meta` (workspace, cursor, last sync). Add tables and indexes with
  * a new `version(n)`; never change an old one.
  */
+import type { AttachmentManifest } from "@quire/schema"
 import Dexie, { type EntityTable } from "dexie"
 import { textStamp } from "../search/TextStamp.js"
 
@@ -36,6 +37,8 @@ export interface NoteRow {
   readonly createdAt: number
   readonly updatedAt: number
   readonly readOnlyReason?: string
+  /** How many files the note has attached (absent: none); the list marks such notes. */
+  readonly attachments?: number
 }
 
 export interface OutboxEntry {
@@ -53,6 +56,8 @@ export interface OutboxEntry {
   readonly frozen?: 0 | 1
   /** How many edits were folded into the entry after the first. */
   readonly folds?: number
+  /** Attachment chunks (blob ids) the change refers to: it is pushed only once the server has them all. */
+  readonly needs?: ReadonlyArray<string>
 }
 
 /** A blob pulled from the server that could not be read; kept, never dropped. */
@@ -130,6 +135,46 @@ export interface LinkRow {
   readonly title: string
 }
 
+/** An attachment chunk as the server stores it (sealed): the device's cache, and what an upload sends. */
+export interface BlobRow {
+  readonly id: string
+  readonly data: Uint8Array
+}
+
+/** A chunk added on this device that the server has not confirmed yet: it waits here, like a change in the outbox. */
+export interface BlobUploadRow {
+  readonly id: string
+  /** The file and note it was added for: progress and errors are shown on that file. */
+  readonly fileId: string
+  readonly noteId: string
+  readonly bytes: number
+  readonly createdAt: number
+  /** Why the last try failed (a full quota), and when to try again. */
+  readonly error?: string
+  readonly retryAt?: number
+}
+
+/** A chunk this device wants from the server (a note showing it was opened, or every attachment kept offline). */
+export interface BlobWantRow {
+  readonly id: string
+  readonly at: number
+  readonly attempts: number
+  /** Why the last try failed (missing on the server, damaged), and when to try again. */
+  readonly error?: string
+  readonly retryAt?: number
+}
+
+/** One file attached to one note, as its manifest says: what readers, the list and clean-up read. */
+export interface AttachmentRow extends AttachmentManifest {
+  readonly noteId: string
+}
+
+/** A chunk no note refers to any more, since when: the master device removes it from the server after a wait. */
+export interface BlobOrphanRow {
+  readonly id: string
+  readonly since: number
+}
+
 /** Set by the upgrade to version 5: notes stored before the links index wait to be indexed. */
 export const linksPendingKey = "linksPending"
 
@@ -144,6 +189,11 @@ export class QuireDb extends Dexie {
   docLog!: EntityTable<DocLogRow, "key">
   searchIndex!: EntityTable<SearchIndexRow, "name">
   links!: Dexie.Table<LinkRow, [string, string]>
+  blobs!: EntityTable<BlobRow, "id">
+  blobUploads!: EntityTable<BlobUploadRow, "id">
+  blobWants!: EntityTable<BlobWantRow, "id">
+  attachments!: Dexie.Table<AttachmentRow, [string, string]>
+  blobOrphans!: EntityTable<BlobOrphanRow, "id">
 
   constructor(name = "quire") {
     super(name)
@@ -175,6 +225,14 @@ export class QuireDb extends Dexie {
     this.version(5)
       .stores({ links: "[from+text], from, to, title" })
       .upgrade((tx) => tx.table("meta").put({ key: linksPendingKey, value: true }))
+    // Attachments: sealed chunks cached and waiting to upload or download, each note's files, and chunks left unreferenced.
+    this.version(6).stores({
+      blobs: "id",
+      blobUploads: "id, fileId, noteId",
+      blobWants: "id",
+      attachments: "[noteId+fileId], noteId, fileId, *chunks",
+      blobOrphans: "id"
+    })
     this.use(textStamp)
   }
 }

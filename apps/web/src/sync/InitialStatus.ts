@@ -5,6 +5,8 @@ export const initialStatus: SyncStatus = {
   state: "idle",
   pending: 0,
   pendingBytes: 0,
+  pendingChunks: 0,
+  pendingChunkBytes: 0,
   tooLarge: [],
   lastSyncedAt: null,
   cursor: 0,

@@ -13,7 +13,7 @@
 import { Either } from "effect"
 import { recordPulled } from "../data/DocLog.js"
 import { readMeta, writeMeta } from "../data/Meta.js"
-import type { QuireDb } from "../data/QuireDb.js"
+import type { OutboxEntry, QuireDb } from "../data/QuireDb.js"
 import { keyText } from "../data/RemoteImport.js"
 import type { SyncApi } from "./SyncApi.js"
 import type { SyncError } from "./SyncError.js"
@@ -44,13 +44,14 @@ export class OutboxPusher {
    * last entry a push may carry, read by the first batch's transaction when not given.
    */
   private takeBatch(maxChanges: number, upTo: number | undefined) {
-    return this.db.transaction("rw", this.db.outbox, async () => {
+    return this.db.transaction("rw", [this.db.outbox, this.db.blobUploads], async () => {
       const last = upTo ?? ((await this.db.outbox.orderBy("clientSeq").lastKey()) as number | undefined) ?? 0
       const batch: Array<Outgoing> = []
       let bytes = 0
+      const waiting = await this.waitingOnChunks()
       const next = await this.db.outbox
         .orderBy("clientSeq")
-        .filter((entry) => entry.clientSeq! <= last && !this.heldBack.has(entry.clientSeq!))
+        .filter((entry) => entry.clientSeq! <= last && !this.heldBack.has(entry.clientSeq!) && !waiting(entry))
         .limit(maxChanges)
         .toArray()
       for (const entry of next) {
@@ -61,6 +62,31 @@ export class OutboxPusher {
       const opening = next.filter((entry) => entry.frozen !== 1 && batch.some((b) => b.clientSeq === entry.clientSeq))
       if (opening.length > 0) await this.db.outbox.bulkPut(opening.map((entry) => ({ ...entry, frozen: 1 as const })))
       return { batch, upTo: last }
+    })
+  }
+
+  /**
+   * Inside the batch's transaction: whether an entry must wait for attachment chunks the
+   * server does not have yet, so no device ever reads a manifest before its chunks can be
+   * fetched. Later changes of the same document wait with it, to keep the document's order.
+   */
+  private async waitingOnChunks(): Promise<(entry: OutboxEntry) => boolean> {
+    if ((await this.db.blobUploads.count()) === 0) return () => false
+    const unsent = new Set(await this.db.blobUploads.toCollection().primaryKeys())
+    const blocked = new Set<string>()
+    return (entry) => {
+      if (blocked.has(entry.docId)) return true
+      if (!(entry.needs ?? []).some((id) => unsent.has(id))) return false
+      blocked.add(entry.docId)
+      return true
+    }
+  }
+
+  /** Entries a push could carry now: neither held back nor waiting on chunks. */
+  unsentCount(): Promise<number> {
+    return this.db.transaction("r", [this.db.outbox, this.db.blobUploads], async () => {
+      const waiting = await this.waitingOnChunks()
+      return this.db.outbox.filter((entry) => !this.heldBack.has(entry.clientSeq!) && !waiting(entry)).count()
     })
   }
 

@@ -5,7 +5,7 @@
  */
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { protocolHeader, protocolVersion, QuireApi } from "@quire/shared"
-import { Effect, Either } from "effect"
+import { Effect, Either, Encoding } from "effect"
 import { toSyncError, type SyncError } from "./SyncError.js"
 
 export type Result<A> = Either.Either<A, SyncError>
@@ -27,6 +27,8 @@ export const run = <A, E>(effect: Effect.Effect<A, E>, signal?: AbortSignal): Pr
     Either.left(toSyncError(error))
   )
 
+const idBytes = (id: string) => Either.getOrThrow(Encoding.decodeBase64Url(id))
+
 export const makeSyncApi = (serverUrl: string, token: string, workspaceId: string) => {
   // Built once: deriving the client from the contract is far slower than a request on loopback.
   const client: Effect.Effect<Client> = Effect.succeed(Effect.runSync(makeClient(serverUrl, token)))
@@ -41,7 +43,15 @@ export const makeSyncApi = (serverUrl: string, token: string, workspaceId: strin
       call((c) => c.changes.wait({ path, urlParams: { after, timeout } }), signal),
     info: () => call((c) => c.workspaces.get({ path })),
     compact: (payload: { key: Uint8Array; covers: number; clientSeq: number; data: Uint8Array }) =>
-      call((c) => c.changes.compact({ path, payload }))
+      call((c) => c.changes.compact({ path, payload })),
+    // Blob ids are base64url text on the device (in manifests and tables) and bytes in the contract.
+    putBlob: (id: string, data: Uint8Array) => call((c) => c.blobs.put({ path: { ws: workspaceId, id: idBytes(id) }, payload: data })),
+    getBlob: (id: string) => call((c) => c.blobs.get({ path: { ws: workspaceId, id: idBytes(id) } })),
+    missingBlobs: (ids: ReadonlyArray<string>) =>
+      call((c) => c.blobs.missing({ path, payload: { ids: ids.map(idBytes) } })).then(
+        Either.map((answer) => answer.missing.map((id) => Encoding.encodeBase64Url(id)))
+      ),
+    deleteBlob: (id: string) => call((c) => c.blobs.delete({ path: { ws: workspaceId, id: idBytes(id) } }))
   }
 }
 

@@ -11,6 +11,8 @@ import type { DocStore } from "../data/DocStore.js"
 import { readMeta } from "../data/Meta.js"
 import type { QuireDb } from "../data/QuireDb.js"
 import { makeBackoff, type BackoffOptions } from "./Backoff.js"
+import { BlobFetcher } from "./BlobFetcher.js"
+import { BlobUploader } from "./BlobUploader.js"
 import { defaultCompaction, type CompactionOptions } from "./CompactionPolicy.js"
 import { compactDocument, compactDue } from "./Compactor.js"
 import { OutboxPusher } from "./OutboxPusher.js"
@@ -58,6 +60,8 @@ export class SyncEngine {
   private readonly compaction: CompactionOptions
   private readonly refusedCompactions = new Map<string, number>()
   private readonly pusher: OutboxPusher
+  private readonly uploader: BlobUploader
+  private readonly fetcher: BlobFetcher
   private lastPushAt = 0
   /** Set by `kick`, cleared when a round starts: something happened that the next wait must not sit out. */
   private kicked = false
@@ -82,6 +86,8 @@ export class SyncEngine {
     }
     this.compaction = { ...defaultCompaction, ...options.compaction }
     this.pusher = new OutboxPusher(db, api, this.options, () => store.clock())
+    this.uploader = new BlobUploader(db, api, () => store.clock())
+    this.fetcher = new BlobFetcher(db, api, key, () => store.clock())
   }
 
   subscribe(listener: (status: SyncStatus) => void): () => void {
@@ -97,7 +103,7 @@ export class SyncEngine {
   private publish(patch: Partial<SyncStatus>) {
     const next = { ...this.status, ...patch }
     // Never "idle" while something waits to be pushed.
-    this.status = next.state === "idle" && next.pending > 0 ? { ...next, state: "syncing" } : next
+    this.status = next.state === "idle" && next.pending + next.pendingChunks > 0 ? { ...next, state: "syncing" } : next
     for (const listener of this.listeners) listener(this.status)
   }
 
@@ -109,7 +115,13 @@ export class SyncEngine {
       pending += 1
       pendingBytes += entry.blob.length
     })
-    this.publish({ pending, pendingBytes, tooLarge: [...this.pusher.heldBack.values()] })
+    let pendingChunks = 0
+    let pendingChunkBytes = 0
+    await this.db.blobUploads.each((row) => {
+      pendingChunks += 1
+      pendingChunkBytes += row.bytes
+    })
+    this.publish({ pending, pendingBytes, pendingChunks, pendingChunkBytes, tooLarge: [...this.pusher.heldBack.values()] })
   }
 
   /** Something changed (a local edit, the network came back): sync now instead of waiting. */
@@ -117,7 +129,8 @@ export class SyncEngine {
     this.kicked = true
     this.waitAbort?.abort()
     this.wake?.()
-    void this.refreshPending()
+    // A kick while the device closes (stop) has nothing left to count.
+    void this.refreshPending().catch(() => undefined)
   }
 
   /**
@@ -132,16 +145,36 @@ export class SyncEngine {
   /** A round; `woken` when the server's head moved and nothing was written here meanwhile, so only a pull can have work. */
   private async round(woken: boolean): Promise<void> {
     this.publish({ state: "syncing" })
-    if (!woken) await this.pushAll()
+    if (!woken) {
+      // Chunks first: a change goes out only once the chunks it refers to are on the server.
+      await this.uploadChunks()
+      await this.pushAll()
+    }
     // A push that was all that was new left nothing to pull (the pusher moved the cursor past
     // it); what others write after that wakes the next long-poll, which asks from the cursor.
     const caughtUp = woken ? undefined : this.pusher.caughtUpTo
     if (caughtUp === undefined) await this.pullAll()
     else this.publish({ cursor: caughtUp })
     await this.store.migrateAll()
+    await this.fetchChunks()
     await this.compactIfDue()
     await this.refreshPending()
-    this.publish({ state: "idle", lastSyncedAt: Date.now(), lastError: null, progress: null })
+    // A file that did not fit keeps the status honest: it is not synced, and says why.
+    const quota = this.uploader.quotaFailure
+    this.publish({ state: quota ? "error" : "idle", lastSyncedAt: Date.now(), lastError: quota ?? null, progress: null })
+  }
+
+  /** Uploads the attachment chunks waiting on this device (see BlobUploader). */
+  async uploadChunks(): Promise<void> {
+    const failure = await this.uploader.uploadAll(() => this.refreshPending())
+    if (failure) throw new RoundFailed(failure)
+  }
+
+  /** Fetches the chunks this device wants: opened notes' attachments, or all of them when kept offline. */
+  async fetchChunks(): Promise<void> {
+    await this.fetcher.wantEverything()
+    const failure = await this.fetcher.fetchAll()
+    if (failure) throw new RoundFailed(failure)
   }
 
   /** The steps of a round, public so tests can interleave them across devices in any order. */
@@ -186,7 +219,7 @@ export class SyncEngine {
   }
 
   private async hasUnsent(): Promise<boolean> {
-    return (await this.db.outbox.count()) > this.pusher.heldBack.size
+    return (await this.pusher.unsentCount()) > 0
   }
 
   /**
@@ -209,9 +242,13 @@ export class SyncEngine {
   /** Whether the server's head passed the cursor (not a timeout, nor a kick). */
   private async longPoll(): Promise<boolean> {
     const cursor = (await readMeta(this.db, "cursor")) ?? 0
-    // Come back in time for a document that becomes due for compaction while nothing happens.
-    const untilCompaction = this.compactionDueAt === undefined ? Infinity : Math.ceil((this.compactionDueAt - Date.now()) / 1000)
-    const seconds = Math.max(1, Math.min(this.options.waitSeconds, untilCompaction))
+    // Come back in time for a document that becomes due for compaction, or a chunk due for
+    // another try, while nothing happens.
+    const dueAt = [this.compactionDueAt, await this.uploader.nextRetryAt(), await this.fetcher.nextRetryAt()].filter(
+      (at): at is number => at !== undefined && Number.isFinite(at)
+    )
+    const until = dueAt.length === 0 ? Infinity : Math.ceil((Math.min(...dueAt) - this.store.clock()) / 1000)
+    const seconds = Math.max(1, Math.min(this.options.waitSeconds, until))
     this.waitAbort = new AbortController()
     // A kick that came after the round began, before this wait could be aborted, is not lost.
     if (this.kicked) {

@@ -17,6 +17,9 @@ export const SyncStatus = Schema.Struct({
   /** Changes on this device the server has not acknowledged yet, and their bytes. */
   pending: Schema.Number,
   pendingBytes: Schema.Number,
+  /** Attachment chunks added here that the server does not hold yet, and their bytes. */
+  pendingChunks: Schema.Number,
+  pendingChunkBytes: Schema.Number,
   /** Changes the server refused as too large, set aside (still on this device) so the rest sync. */
   tooLarge: Schema.Array(Schema.Struct({ docId: Schema.String, bytes: Schema.Number })),
   /** When the device last finished a full push and pull. */

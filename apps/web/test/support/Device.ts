@@ -3,6 +3,7 @@
  * and sync engine, talking to a real server over loopback.
  */
 import { Either } from "effect"
+import { Attachments } from "../../src/attachments/Attachments.js"
 import { DocStore } from "../../src/data/DocStore.js"
 import { readMeta } from "../../src/data/Meta.js"
 import { NoteRepository } from "../../src/data/NoteRepository.js"
@@ -21,6 +22,7 @@ export interface Device {
   readonly db: QuireDb
   readonly store: DocStore
   readonly notes: NoteRepository
+  readonly files: Attachments
   readonly engine: SyncEngine
   readonly statuses: Array<SyncStatus>
   readonly close: () => Promise<void>
@@ -38,6 +40,7 @@ const open = async (name: string, db: QuireDb, options: SyncOptions): Promise<De
     db,
     store,
     notes: new NoteRepository(store),
+    files: new Attachments(store, key),
     engine,
     statuses,
     close: async () => {

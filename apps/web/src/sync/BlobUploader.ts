@@ -1,0 +1,89 @@
+/**
+ * Uploads the attachment chunks waiting in `blobUploads`, before the round pushes changes, so
+ * a note's change never reaches another device before the chunks it refers to. The server is
+ * asked which it lacks first (another device, or an earlier add, may have sent them). A row
+ * leaves the queue only once the server holds its chunk; a chunk that does not fit the quota
+ * stays with the reason, shown on its file, and is tried again later. Nothing is dropped.
+ */
+import { Limits } from "@quire/shared"
+import { Either } from "effect"
+import type { BlobUploadRow, QuireDb } from "../data/QuireDb.js"
+import type { SyncApi } from "./SyncApi.js"
+import type { SyncError } from "./SyncError.js"
+
+/** Chunks in flight at once: loopback and a phone's link both gain from a few. */
+const parallel = 4
+/** How long a chunk that did not fit waits before it is tried again. */
+export const quotaRetryMs = 60_000
+
+export class BlobUploader {
+  /** The quota failure of the last pass, while some chunk is waiting on it. */
+  quotaFailure: SyncError | undefined
+
+  constructor(
+    private readonly db: QuireDb,
+    private readonly api: SyncApi,
+    private readonly clock: () => number = Date.now
+  ) {}
+
+  private async due(limit: number): Promise<Array<BlobUploadRow>> {
+    const now = this.clock()
+    return this.db.blobUploads
+      .filter((row) => (row.retryAt ?? 0) <= now)
+      .limit(limit)
+      .toArray()
+  }
+
+  /** When the next chunk that failed becomes due again, if one did. */
+  async nextRetryAt(): Promise<number | undefined> {
+    let next: number | undefined
+    await this.db.blobUploads.each((row) => {
+      if (row.retryAt !== undefined && (next === undefined || row.retryAt < next)) next = row.retryAt
+    })
+    return next
+  }
+
+  /** Uploads every due chunk; a failure that is not the quota ends it with that error. */
+  async uploadAll(onProgress: () => Promise<void> = async () => {}): Promise<SyncError | undefined> {
+    this.quotaFailure = undefined
+    for (;;) {
+      const rows = await this.due(Limits.maxMissingQuery)
+      if (rows.length === 0) return undefined
+      const asked = await this.api.missingBlobs(rows.map((row) => row.id))
+      if (Either.isLeft(asked)) return asked.left
+      const missing = new Set(asked.right)
+      await this.db.blobUploads.bulkDelete(rows.filter((row) => !missing.has(row.id)).map((row) => row.id))
+      const queue = rows.filter((row) => missing.has(row.id))
+      let failure: SyncError | undefined
+      const worker = async () => {
+        for (let row = queue.shift(); row && !failure; row = queue.shift()) {
+          const outcome = await this.upload(row)
+          if (outcome) failure = outcome
+          else await onProgress()
+        }
+      }
+      await Promise.all(Array.from({ length: parallel }, worker))
+      if (failure) return failure
+    }
+  }
+
+  /** One chunk: removed from the queue once stored (or already there), kept with its reason if it did not fit. */
+  private async upload(row: BlobUploadRow): Promise<SyncError | undefined> {
+    const blob = await this.db.blobs.get(row.id)
+    if (!blob) {
+      // Only removing unreferenced chunks deletes a cached one; keep the row and say so rather than drop it.
+      await this.db.blobUploads.update(row.id, { error: "This piece of the file is no longer on this device.", retryAt: Infinity })
+      return undefined
+    }
+    const stored = await this.api.putBlob(row.id, blob.data)
+    // 409: the server holds this id with other bytes: the same chunk, sealed by another device.
+    if (Either.isRight(stored) || stored.left.tag === "BlobConflict") {
+      await this.db.blobUploads.delete(row.id)
+      return undefined
+    }
+    if (stored.left.kind !== "quota") return stored.left
+    this.quotaFailure = stored.left
+    await this.db.blobUploads.update(row.id, { error: stored.left.message, retryAt: this.clock() + quotaRetryMs })
+    return undefined
+  }
+}
