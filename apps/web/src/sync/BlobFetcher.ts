@@ -7,6 +7,7 @@
 import { makeChunkKeys, type ChunkKeys } from "@quire/shared"
 import { Effect, Either } from "effect"
 import { openChunk } from "../attachments/AttachmentReader.js"
+import { keepOfflineKey } from "../attachments/KeepOffline.js"
 import type { BlobWantRow, QuireDb } from "../data/QuireDb.js"
 import type { SyncApi } from "./SyncApi.js"
 import type { SyncError } from "./SyncError.js"
@@ -14,9 +15,6 @@ import type { SyncError } from "./SyncError.js"
 const parallel = 4
 /** A chunk that failed is tried again after 5 s, doubling up to 10 minutes. */
 const retryDelayMs = (attempts: number) => Math.min(600_000, 5_000 * 2 ** Math.max(0, attempts - 1))
-
-/** Set on this device (meta) when every attachment should be kept offline. */
-export const keepOfflineKey = "keepAttachmentsOffline"
 
 export class BlobFetcher {
   private keys: Promise<ChunkKeys> | undefined
