@@ -8,6 +8,7 @@ import { NoteRepository } from "../src/data/NoteRepository.js"
 import { serverPerSuite } from "./support/SuiteServer.js"
 import { workspaceKeyOf } from "../src/sync/Workspace.js"
 import Dexie from "dexie"
+import { Attachments } from "../src/attachments/Attachments.js"
 
 describe("leaving a workspace", () => {
   const server = serverPerSuite()
@@ -22,13 +23,28 @@ describe("leaving a workspace", () => {
   it("deletes nothing when more would be lost than the person confirmed, and says how much", async () => {
     const { registry, db, credentials, notes } = await deviceWithRegistry()
     const asked = await countLeaveLosses(db)
-    expect(asked).toEqual({ unsynced: 0, localOnly: 0 })
+    expect(asked).toEqual({ unsynced: 0, unsyncedFiles: 0, localOnly: 0 })
     // An edit lands between the question and the answer.
     await notes.create({ title: "written while the dialog was open" })
-    expect(await leaveWorkspace(registry, db, asked)).toEqual({ left: false, counts: { unsynced: 1, localOnly: 0 } })
+    expect(await leaveWorkspace(registry, db, asked)).toEqual({ left: false, counts: { unsynced: 1, unsyncedFiles: 0, localOnly: 0 } })
     expect(await db.notes.count()).toBe(1)
     expect(await db.outbox.count()).toBe(1)
     expect(await registry.current()).toBe(credentials.workspaceId)
+  })
+
+  it("counts attached files not yet uploaded, and deletes nothing when one was added after the person confirmed", async () => {
+    const { registry, db, credentials, notes } = await deviceWithRegistry()
+    const id = await notes.create({ title: "with a file" })
+    const asked = await countLeaveLosses(db)
+    expect(asked).toEqual({ unsynced: 1, unsyncedFiles: 0, localOnly: 0 })
+    const key = await workspaceKeyOf(credentials)
+    const files = new Attachments(new DocStore(db, key), key)
+    await files.add(id, new File([new Uint8Array(3000).fill(7)], "scan.pdf", { type: "application/pdf" }))
+    const outcome = await leaveWorkspace(registry, db, asked)
+    expect(outcome).toEqual({ left: false, counts: { unsynced: 1, unsyncedFiles: 1, localOnly: 0 } })
+    expect(await db.blobs.count()).toBe(1)
+    expect(await db.blobUploads.count()).toBe(1)
+    expect(await leaveWorkspace(registry, db, await countLeaveLosses(db))).toEqual({ left: true })
   })
 
   it("removes the workspace's database once confirmed, and a workspace created next starts empty", async () => {
@@ -49,7 +65,7 @@ describe("leaving a workspace", () => {
     const { registry, db, credentials } = await deviceWithRegistry()
     await db.quarantine.add({ seq: 7, data: new Uint8Array([1, 2, 3]), reason: "unreadable", at: 0 })
     const counts = await countLeaveLosses(db)
-    expect(counts).toEqual({ unsynced: 0, localOnly: 1 })
+    expect(counts).toEqual({ unsynced: 0, unsyncedFiles: 0, localOnly: 1 })
     expect(await leaveWorkspace(registry, db, counts)).toEqual({ left: true })
     expect(await registry.current()).toBeUndefined()
     const kept = registry.open(credentials.workspaceId)

@@ -72,7 +72,11 @@ export function BackupPage() {
         counts.unsynced > 0
           ? `${counts.unsynced} ${counts.unsynced === 1 ? "change has" : "changes have"} not reached the server yet and would be lost. `
           : ""
-      if (!window.confirm(`${unsynced}Remove this workspace from this device? Other devices and the server keep it.`)) {
+      const files =
+        counts.unsyncedFiles > 0
+          ? `${counts.unsyncedFiles} attached ${counts.unsyncedFiles === 1 ? "file has" : "files have"} not been uploaded yet and would be lost. `
+          : ""
+      if (!window.confirm(`${unsynced}${files}Remove this workspace from this device? Other devices and the server keep it.`)) {
         return "Nothing was deleted."
       }
       const dropLocalOnly =
@@ -86,7 +90,7 @@ export function BackupPage() {
       if (!outcome.left) {
         // New edits arrived after the question: nothing was deleted; start syncing again and ask anew.
         location.reload()
-        return `Nothing was deleted: ${outcome.counts.unsynced} unsynced changes now.`
+        return `Nothing was deleted: ${outcome.counts.unsynced} unsynced changes and ${outcome.counts.unsyncedFiles} files not uploaded now.`
       }
       await navigate({ to: "/welcome" })
     })

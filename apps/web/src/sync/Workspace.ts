@@ -103,12 +103,15 @@ export const restoreWorkspace = async (
 export interface LeaveCounts {
   /** Changes the server has not acknowledged: they exist nowhere else. */
   readonly unsynced: number
+  /** Attached files not yet wholly on the server: their chunks exist nowhere else. */
+  readonly unsyncedFiles: number
   /** Kept only on this device: changes it could not read, and documents as they were before a migration. */
   readonly localOnly: number
 }
 
 export const countLeaveLosses = async (db: QuireDb): Promise<LeaveCounts> => ({
   unsynced: await db.outbox.count(),
+  unsyncedFiles: (await db.blobUploads.orderBy("fileId").uniqueKeys()).length,
   localOnly: (await db.quarantine.count()) + (await db.docBackups.count())
 })
 
@@ -132,7 +135,8 @@ export const leaveWorkspace = async (
   let keptRows = 0
   const outcome = await db.transaction("rw", db.tables, async (): Promise<LeaveOutcome> => {
     const counts = await countLeaveLosses(db)
-    if (counts.unsynced > confirmed.unsynced || (dropLocalOnly && counts.localOnly > confirmed.localOnly)) return { left: false, counts }
+    const more = counts.unsynced > confirmed.unsynced || counts.unsyncedFiles > confirmed.unsyncedFiles
+    if (more || (dropLocalOnly && counts.localOnly > confirmed.localOnly)) return { left: false, counts }
     await Promise.all(db.tables.filter((table) => !kept.includes(table.name)).map((table) => table.clear()))
     keptRows = dropLocalOnly ? 0 : counts.localOnly
     return { left: true }
