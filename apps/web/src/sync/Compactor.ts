@@ -2,7 +2,8 @@
  * Posts per-document compactions: a sealed snapshot of one document with `covers` = the
  * device's cursor. The server then deletes that document's changes up to `covers`, so a
  * document is compacted only when its snapshot provably holds every one of them: nothing of
- * it is in quarantine, no update waits on a missing dependency, and no newer app wrote it.
+ * it is in quarantine, no update waits on a missing dependency, and no newer app wrote it. Nor
+ * while the document has an edit waiting for its attachment chunks to upload.
  */
 import { encodeEnvelope, sealBlob } from "@quire/shared"
 import { Effect, Either } from "effect"
@@ -33,6 +34,14 @@ const refusal = async (store: DocStore, row: DocLogRow): Promise<string | undefi
  * document must not be compacted here (an update of it waits on a missing one, a newer app wrote it).
  */
 export const compactDocument = async (store: DocStore, api: SyncApi, workspaceKey: CryptoKey, docId: string) => {
+  // The snapshot holds this device's unpushed edits too: one naming attachment chunks still
+  // uploading must wait, or another device would read a manifest before its chunks exist.
+  const waitsOnChunks = await store.db.outbox
+    .where("docId")
+    .equals(docId)
+    .filter((entry) => (entry.needs ?? []).length > 0)
+    .count()
+  if (waitsOnChunks > 0) return undefined
   const taken = await store.compactionSnapshot(docId)
   if ("refused" in taken) return undefined
   const covers = (await readMeta(store.db, "cursor")) ?? 0

@@ -85,6 +85,8 @@ export class OutboxPusher {
   /** Entries a push could carry now: neither held back nor waiting on chunks. */
   unsentCount(): Promise<number> {
     return this.db.transaction("r", [this.db.outbox, this.db.blobUploads], async () => {
+      // The common case, read without visiting every entry.
+      if ((await this.db.blobUploads.count()) === 0) return (await this.db.outbox.count()) - this.heldBack.size
       const waiting = await this.waitingOnChunks()
       return this.db.outbox.filter((entry) => !this.heldBack.has(entry.clientSeq!) && !waiting(entry)).count()
     })
