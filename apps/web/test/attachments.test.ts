@@ -189,6 +189,22 @@ describe("attachments between two devices", () => {
   })
 })
 
+describe("a chunk lost on the device before it was uploaded", () => {
+  const server = serverPerSuite()
+
+  it("is reported on its file, and does not hold the note's edits back for good", async () => {
+    const laptop = await createDevice(server.url, "laptop")
+    server.track(laptop)
+    const id = await laptop.notes.create({ title: "receipt" })
+    const manifest = await laptop.files.add(id, fileOf(fileBytes(800, 6), "receipt.png"))
+    await laptop.db.blobs.clear()
+    await laptop.engine.syncOnce()
+    const [row] = await laptop.db.blobUploads.toArray()
+    expect(row).toMatchObject({ id: manifest.chunks[0], error: expect.stringMatching(/no longer on this device/) as unknown })
+    expect(await laptop.db.outbox.count()).toBe(0)
+  })
+})
+
 describe("attachments past the workspace quota", () => {
   const server = serverPerSuite({ WORKSPACE_QUOTA_BYTES: String(3 * 1024 * 1024) })
 

@@ -72,7 +72,8 @@ export class OutboxPusher {
    */
   private async waitingOnChunks(): Promise<(entry: OutboxEntry) => boolean> {
     if ((await this.db.blobUploads.count()) === 0) return () => false
-    const unsent = new Set(await this.db.blobUploads.toCollection().primaryKeys())
+    // A chunk this device lost (retried never) must not hold its note's edits back for good.
+    const unsent = new Set(await this.db.blobUploads.filter((row) => row.retryAt !== Infinity).primaryKeys())
     const blocked = new Set<string>()
     return (entry) => {
       if (blocked.has(entry.docId)) return true
