@@ -18,7 +18,7 @@ import { linkRowsOf } from "./LinkIndex.js"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
 import { FoldRaced, openEntryOf, prepareWrite, writePrepared } from "./OutboxFold.js"
 import { importAll, type ImportFailure, type RemoteEntry } from "./RemoteImport.js"
-import { linksPendingKey, type DocRow, type QuireDb } from "./QuireDb.js"
+import { linksPendingKey, type AttachmentRow, type DocRow, type QuireDb } from "./QuireDb.js"
 import { messageOf } from "../messageOf.js"
 
 interface Entry {
@@ -182,15 +182,38 @@ export class DocStore {
     }
     const refiled = notes.filter((r) => JSON.stringify(r.attachments) !== r.entry.attachmentsWritten)
     if (refiled.length > 0) {
-      await this.db.attachments
+      const before = await this.db.attachments
         .where("noteId")
         .anyOf(refiled.map((r) => r.id))
-        .delete()
-      await this.db.attachments.bulkPut(refiled.flatMap((r) => r.attachments ?? []))
+        .toArray()
+      const after = refiled.flatMap((r) => r.attachments ?? [])
+      await this.db.attachments.bulkDelete(before.map((row): [string, string] => [row.noteId, row.fileId]))
+      await this.db.attachments.bulkPut(after)
+      await this.trackOrphans(before, after)
     }
     for (const r of rows) r.entry.storedVersion = r.version
     for (const r of relinked) r.entry.linksWritten = JSON.stringify(r.links)
     for (const r of refiled) r.entry.attachmentsWritten = JSON.stringify(r.attachments)
+  }
+
+  /**
+   * Inside the transaction that rewrote some notes' `attachments` rows: a chunk they no longer
+   * name that no other row names either becomes an orphan from now (an earlier `since` is kept);
+   * a chunk they name anew stops being one. Only the chunks that moved are looked up, so an
+   * edit that leaves the files alone costs nothing here. The master removes old orphans (BlobCollector).
+   */
+  private async trackOrphans(before: ReadonlyArray<AttachmentRow>, after: ReadonlyArray<AttachmentRow>): Promise<void> {
+    const was = new Set(before.flatMap((row) => row.chunks))
+    const is = new Set(after.flatMap((row) => row.chunks))
+    const named = [...is].filter((id) => !was.has(id))
+    if (named.length > 0) await this.db.blobOrphans.bulkDelete(named)
+    const left = [...was].filter((id) => !is.has(id))
+    if (left.length === 0) return
+    const still = new Set((await this.db.attachments.where("chunks").anyOf(left).toArray()).flatMap((row) => row.chunks))
+    const orphans = left.filter((id) => !still.has(id))
+    const known = await this.db.blobOrphans.bulkGet(orphans)
+    const since = this.clock()
+    await this.db.blobOrphans.bulkPut(orphans.filter((_, i) => known[i] === undefined).map((id) => ({ id, since })))
   }
 
   /** Forgets in-memory state after a failed write, so the next read starts from the database. */
@@ -256,7 +279,15 @@ export class DocStore {
         if (open) await this.catchUp(id, entry)
         const prepared = await prepareWrite(this.key, id, key, entry.doc, before, open)
         try {
-          const tables = [this.db.docs, this.db.notes, this.db.noteText, this.db.links, this.db.attachments, this.db.outbox]
+          const tables = [
+            this.db.docs,
+            this.db.notes,
+            this.db.noteText,
+            this.db.links,
+            this.db.attachments,
+            this.db.blobOrphans,
+            this.db.outbox
+          ]
           await this.db.transaction("rw", tables, async () => {
             await this.catchUp(id, entry)
             await this.persist([[id, entry]])
@@ -299,6 +330,7 @@ export class DocStore {
           this.db.noteText,
           this.db.links,
           this.db.attachments,
+          this.db.blobOrphans,
           this.db.meta,
           this.db.quarantine,
           this.db.docLog

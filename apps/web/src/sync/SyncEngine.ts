@@ -11,6 +11,7 @@ import type { DocStore } from "../data/DocStore.js"
 import { readMeta } from "../data/Meta.js"
 import type { QuireDb } from "../data/QuireDb.js"
 import { makeBackoff, type BackoffOptions } from "./Backoff.js"
+import { BlobCollector, type Collection } from "./BlobCollector.js"
 import { BlobFetcher } from "./BlobFetcher.js"
 import { BlobUploader } from "./BlobUploader.js"
 import { defaultCompaction, type CompactionOptions } from "./CompactionPolicy.js"
@@ -62,6 +63,7 @@ export class SyncEngine {
   private readonly pusher: OutboxPusher
   private readonly uploader: BlobUploader
   private readonly fetcher: BlobFetcher
+  private readonly collector: BlobCollector
   private lastPushAt = 0
   /** Set by `kick`, cleared when a round starts: something happened that the next wait must not sit out. */
   private kicked = false
@@ -88,6 +90,7 @@ export class SyncEngine {
     this.pusher = new OutboxPusher(db, api, this.options, () => store.clock())
     this.uploader = new BlobUploader(db, api, () => store.clock())
     this.fetcher = new BlobFetcher(db, api, key, () => store.clock())
+    this.collector = new BlobCollector(db, store, api, () => store.clock())
   }
 
   subscribe(listener: (status: SyncStatus) => void): () => void {
@@ -157,6 +160,7 @@ export class SyncEngine {
     else this.publish({ cursor: caughtUp })
     await this.store.migrateAll()
     await this.fetchChunks()
+    await this.collectChunks()
     await this.compactIfDue()
     await this.refreshPending()
     // A file that did not fit keeps the status honest: it is not synced, and says why.
@@ -175,6 +179,13 @@ export class SyncEngine {
     await this.fetcher.wantEverything()
     const failure = await this.fetcher.fetchAll()
     if (failure) throw new RoundFailed(failure)
+  }
+
+  /** Reports the changes this device could not read; on the master, removes chunks long unreferenced (BlobCollector). */
+  async collectChunks(): Promise<Collection> {
+    const collection = await this.collector.run()
+    if (collection.kind === "collected" && collection.failure) throw new RoundFailed(collection.failure)
+    return collection
   }
 
   /** The steps of a round, public so tests can interleave them across devices in any order. */
