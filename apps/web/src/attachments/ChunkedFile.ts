@@ -1,15 +1,19 @@
 /**
  * Cuts a file into sealed chunks on the device (DESIGN.md, Attachments): 1 MiB at a time with
  * `Blob.slice`, so a file of any size passes through without being held whole. Each chunk is
- * named by its HMAC, sealed, and stored in `blobs` with a row in `blobUploads` in one
+ * named by its HMAC, sealed, and stored in `blobs` with a row in `blobUploads`, in the same
  * transaction: from then on it is safe, and the sync worker uploads it. A chunk the device
  * already holds is not sealed again; the server is asked before uploading, so the same file
  * added twice is sent once.
+ *
+ * The steps overlap, so a file goes through at the pace of its slowest step rather than of
+ * their sum: the next slices are read while this one is hashed and sealed, and a batch of
+ * chunks is written (one transaction: IndexedDB's cost is mostly per transaction) while the
+ * next batch is sealed. At most `readAhead` slices and two batches are held at once.
  */
 import type { AttachmentManifest } from "@quire/schema"
 import { chunkBytes, type ChunkKeys } from "@quire/shared"
-import { sha256 } from "@noble/hashes/sha2.js"
-import { bytesToHex } from "@noble/hashes/utils.js"
+import { createSHA256 } from "hash-wasm"
 import type { QuireDb } from "../data/QuireDb.js"
 
 /** What `File` gives; a `Blob` with a name is enough (node tests use `File`). */
@@ -23,6 +27,55 @@ export interface FileLike {
 /** Bytes of the file stored so far, of its size. */
 export type ChunkProgress = (done: number, total: number) => void
 
+/** Chunks written in one transaction. */
+const batchChunks = 4
+/** Slices being read ahead of the one being sealed. */
+const readAhead = 2
+
+interface Sealed {
+  readonly id: string
+  readonly plainBytes: number
+  /** Absent when the device already holds the chunk. */
+  readonly data: Uint8Array | undefined
+}
+
+/** The file's slices in order, `readAhead` of them in flight. */
+async function* slicesOf(file: FileLike): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  const reading: Array<Promise<ArrayBuffer>> = []
+  let offset = 0
+  const readNext = () => {
+    if (offset >= file.size) return
+    reading.push(file.slice(offset, Math.min(file.size, offset + chunkBytes)).arrayBuffer())
+    offset += chunkBytes
+  }
+  for (let i = 0; i < readAhead; i++) readNext()
+  try {
+    for (let next = reading.shift(); next; next = reading.shift()) {
+      readNext()
+      yield new Uint8Array(await next)
+    }
+  } finally {
+    // Stopped early (a failure downstream): the reads still in flight must not be unhandled.
+    for (const pending of reading) pending.catch(() => undefined)
+  }
+}
+
+const sealBatch = async (db: QuireDb, keys: ChunkKeys, chunks: ReadonlyArray<{ id: string; bytes: Uint8Array }>) => {
+  const held = new Set(
+    await db.blobs
+      .where("id")
+      .anyOf(chunks.map((chunk) => chunk.id))
+      .primaryKeys()
+  )
+  return Promise.all(
+    chunks.map(async ({ id, bytes }): Promise<Sealed> => ({
+      id,
+      plainBytes: bytes.length,
+      data: held.has(id) ? undefined : await keys.seal(bytes)
+    }))
+  )
+}
+
 export const storeChunks = async (
   db: QuireDb,
   keys: ChunkKeys,
@@ -31,32 +84,52 @@ export const storeChunks = async (
   onProgress: ChunkProgress = () => {},
   clock: () => number = Date.now
 ): Promise<AttachmentManifest> => {
-  const hash = sha256.create()
+  const hash = (await createSHA256()).init()
   const chunks: Array<string> = []
+  let stored = 0
   onProgress(0, file.size)
-  // Reading the next slice overlaps with sealing and storing this one.
-  const read = (offset: number) =>
-    offset < file.size ? file.slice(offset, Math.min(file.size, offset + chunkBytes)).arrayBuffer() : Promise.resolve(undefined)
-  let next = read(0)
-  for (let offset = 0; offset < file.size; offset += chunkBytes) {
-    const bytes = new Uint8Array((await next)!)
-    next = read(offset + chunkBytes)
-    hash.update(bytes)
-    const id = await keys.idOf(bytes)
-    const held = (await db.blobs.where("id").equals(id).count()) > 0
-    const sealed = held ? undefined : await keys.seal(bytes)
+  const write = async (batch: ReadonlyArray<Sealed>) => {
     await db.transaction("rw", [db.blobs, db.blobUploads], async () => {
-      if (sealed) await db.blobs.put({ id, data: sealed })
-      await db.blobUploads.put({
-        id,
-        fileId: place.fileId,
-        noteId: place.noteId,
-        bytes: sealed?.length ?? bytes.length,
-        createdAt: clock()
-      })
+      const sealed = batch.flatMap((chunk) => (chunk.data ? [{ id: chunk.id, data: chunk.data }] : []))
+      if (sealed.length > 0) await db.blobs.bulkPut(sealed)
+      const createdAt = clock()
+      await db.blobUploads.bulkPut(
+        batch.map((chunk) => ({
+          id: chunk.id,
+          fileId: place.fileId,
+          noteId: place.noteId,
+          bytes: chunk.data?.length ?? chunk.plainBytes,
+          createdAt
+        }))
+      )
     })
-    chunks.push(id)
-    onProgress(Math.min(file.size, offset + chunkBytes), file.size)
+    stored = Math.min(file.size, stored + batch.reduce((sum, chunk) => sum + chunk.plainBytes, 0))
+    onProgress(stored, file.size)
   }
-  return { fileId: place.fileId, name: file.name, type: file.type, size: file.size, sha256: bytesToHex(hash.digest()), chunks }
+  let writing: Promise<void> = Promise.resolve()
+  let batch: Array<{ id: string; bytes: Uint8Array }> = []
+  const flush = async () => {
+    const sealed = await sealBatch(db, keys, batch)
+    batch = []
+    // One batch written while the next is sealed: waiting here bounds what is held.
+    await writing
+    writing = write(sealed)
+    // Awaited at the next batch or the end; handled now so a failure meanwhile is not reported as unhandled.
+    writing.catch(() => undefined)
+  }
+  try {
+    for await (const bytes of slicesOf(file)) {
+      hash.update(bytes)
+      const id = await keys.idOf(bytes)
+      chunks.push(id)
+      batch.push({ id, bytes })
+      if (batch.length === batchChunks) await flush()
+    }
+    if (batch.length > 0) await flush()
+    await writing
+  } catch (error) {
+    await writing.catch(() => undefined)
+    throw error
+  }
+  return { fileId: place.fileId, name: file.name, type: file.type, size: file.size, sha256: hash.digest("hex"), chunks }
 }
