@@ -20,27 +20,40 @@ export class Blobs extends Effect.Service<Blobs>()("@quire/server/Blobs", {
     const { workspaceQuotaBytes } = yield* AppConfig
     const usage = yield* ServerUsage
 
-    /** "new" when stored now, "already" when the same bytes were there. */
+    /**
+     * "new" when stored now, "already" when the same bytes were there. The bytes cross to the
+     * database once: inserted, and compared (in the database, so the stored bytes never travel
+     * back) only when the id turns out to be taken. A write over a quota asks first, since the
+     * same bytes again are "already" even then.
+     */
     const put = (workspaceId: string, id: Uint8Array, data: Uint8Array) =>
       usage.claiming((claim) =>
         transaction<"new" | "already", WorkspaceNotFound | QuotaExceeded | ServerFull | BlobConflict>(async (tx, abort) => {
           const workspace = await lockWorkspace(tx, workspaceId)
           if (!workspace) return abort(notFound())
-          // Compared in the database: the stored bytes never travel back to us.
-          const [existing] = await tx
-            .select({ same: sql<boolean>`${blobs.data} = ${Buffer.from(data.buffer, data.byteOffset, data.byteLength)}` })
-            .from(blobs)
-            .where(and(eq(blobs.workspaceId, workspaceId), eq(blobs.id, id)))
-          if (existing) {
+          const held = async () => {
+            const [existing] = await tx
+              .select({ same: sql<boolean>`${blobs.data} = ${Buffer.from(data.buffer, data.byteOffset, data.byteLength)}` })
+              .from(blobs)
+              .where(and(eq(blobs.workspaceId, workspaceId), eq(blobs.id, id)))
+            if (!existing) return undefined
             return existing.same
               ? "already"
               : abort(new BlobConflict({ message: "A blob with this id is already stored with other bytes." }))
           }
           const bytesUsed = workspace.bytesUsed + data.length
-          if (bytesUsed > workspaceQuotaBytes) abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
+          if (bytesUsed > workspaceQuotaBytes) return (await held()) ?? abort(quotaExceeded(workspaceQuotaBytes, workspace.bytesUsed))
           const full = await claim.take(data.length, () => storedBytes(tx))
-          if (full) abort(full)
-          await tx.insert(blobs).values({ workspaceId, id, size: data.length, data })
+          if (full) return (await held()) ?? abort(full)
+          const [inserted] = await tx
+            .insert(blobs)
+            .values({ workspaceId, id, size: data.length, data })
+            .onConflictDoNothing()
+            .returning({ size: blobs.size })
+          if (!inserted) {
+            await claim.take(0, () => storedBytes(tx))
+            return (await held())!
+          }
           await tx.update(workspaces).set({ bytesUsed }).where(eq(workspaces.id, workspaceId))
           return "new"
         })
