@@ -3,7 +3,7 @@ import { RouterProvider } from "@tanstack/react-router"
 import { useLiveQuery } from "dexie-react-hooks"
 import { useEffect, useState } from "react"
 import { RegistryProvider } from "./app/RegistryProvider.js"
-import { repositoryLoader, type Session } from "./app/Session.js"
+import { sessionLoaders, type Session } from "./app/Session.js"
 import { SessionProvider } from "./app/SessionProvider.js"
 import { DeviceRegistry } from "./data/DeviceRegistry.js"
 import { readMeta, type WorkspaceCredentials } from "./data/Meta.js"
@@ -23,7 +23,7 @@ const databaseOf = (workspaceId: string) => {
 
 const openSession = (db: QuireDb, credentials: WorkspaceCredentials): Session => {
   const sync = new SyncClient(credentials.workspaceId)
-  return { db, credentials, sync, repository: repositoryLoader(db, credentials, () => sync.localChange()) }
+  return { db, credentials, sync, ...sessionLoaders(db, credentials, () => sync.localChange()) }
 }
 
 export function App() {

@@ -1,8 +1,11 @@
 /**
  * What every screen of a signed-in device needs: the database, the workspace credentials,
- * sync, and the note repository (loaded on first use, with Loro, so lists never wait for it).
+ * sync, and the note repository and attachments (loaded on first use, with Loro and Effect, so
+ * lists never wait for them).
  */
 import { createContext, useContext, useSyncExternalStore } from "react"
+import type { Attachments } from "../attachments/Attachments.js"
+import type { DocStore } from "../data/DocStore.js"
 import type { WorkspaceCredentials } from "../data/Meta.js"
 import type { NoteRepository } from "../data/NoteRepository.js"
 import type { QuireDb } from "../data/QuireDb.js"
@@ -14,6 +17,7 @@ export interface Session {
   readonly credentials: WorkspaceCredentials
   readonly sync: SyncClient
   readonly repository: () => Promise<NoteRepository>
+  readonly attachments: () => Promise<Attachments>
 }
 
 /** Provided by SessionProvider (its own module, so both files keep fast refresh). */
@@ -33,17 +37,34 @@ export const useSyncStatus = (): SyncStatus => {
   return useSyncExternalStore(sync.subscribe, sync.getStatus)
 }
 
-/** Loads the repository once per session: the first call pulls in Loro. */
-export const repositoryLoader = (db: QuireDb, credentials: WorkspaceCredentials, onChange: () => void) => {
-  let loading: Promise<NoteRepository> | undefined
-  return () =>
-    (loading ??= (async () => {
-      const [{ DocStore }, { NoteRepository }, { workspaceKeyOf }] = await Promise.all([
-        import("../data/DocStore.js"),
-        import("../data/NoteRepository.js"),
-        import("../sync/Workspace.js")
-      ])
-      const store = new DocStore(db, await workspaceKeyOf(credentials))
-      return new NoteRepository(store, onChange)
+/**
+ * Loads the repository and the attachments once per session: the first call pulls in Loro. Both
+ * write through one DocStore, which serialises the writers of a tab; `onChange` tells the sync
+ * leader to push (or upload) at once.
+ */
+export const sessionLoaders = (db: QuireDb, credentials: WorkspaceCredentials, onChange: () => void) => {
+  let store: Promise<DocStore> | undefined
+  const loadStore = () =>
+    (store ??= (async () => {
+      const [{ DocStore }, { workspaceKeyOf }] = await Promise.all([import("../data/DocStore.js"), import("../sync/Workspace.js")])
+      return new DocStore(db, await workspaceKeyOf(credentials))
     })())
+  let repository: Promise<NoteRepository> | undefined
+  let attachments: Promise<Attachments> | undefined
+  return {
+    repository: () =>
+      (repository ??= (async () => {
+        const [{ NoteRepository }, docs] = await Promise.all([import("../data/NoteRepository.js"), loadStore()])
+        return new NoteRepository(docs, onChange)
+      })()),
+    attachments: () =>
+      (attachments ??= (async () => {
+        const [{ Attachments }, { workspaceKeyOf }, docs] = await Promise.all([
+          import("../attachments/Attachments.js"),
+          import("../sync/Workspace.js"),
+          loadStore()
+        ])
+        return new Attachments(docs, await workspaceKeyOf(credentials), onChange)
+      })())
+  }
 }

@@ -2,7 +2,7 @@
 import { EditorState } from "@codemirror/state"
 import { EditorView } from "@codemirror/view"
 import type { Extension } from "@codemirror/state"
-import { useEffect, useRef } from "react"
+import { useEffect, useRef, type RefObject } from "react"
 import "./editor.css"
 import { bodyExtensions } from "./BodyExtensions.js"
 import type { LiveNote } from "./LiveNote.js"
@@ -13,12 +13,15 @@ export function BodyEditor({
   live,
   readOnly,
   more = noMore,
-  autoFocus = false
+  autoFocus = false,
+  viewRef
 }: {
   live: LiveNote
   readOnly: boolean
   more?: ReadonlyArray<Extension>
   autoFocus?: boolean
+  /** Set to the editor while it exists: what is inserted later (a file's link) goes through it. */
+  viewRef?: RefObject<EditorView | null>
 }) {
   const host = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -30,10 +33,12 @@ export function BodyEditor({
     // update, so the first keystroke is never the one skipped.
     queueMicrotask(() => open && view.dispatch({}))
     if (autoFocus) view.focus()
+    if (viewRef) viewRef.current = view
     return () => {
       open = false
+      if (viewRef?.current === view) viewRef.current = null
       view.destroy()
     }
-  }, [live, readOnly, more, autoFocus])
+  }, [live, readOnly, more, autoFocus, viewRef])
   return <div ref={host} className="body-editor" />
 }

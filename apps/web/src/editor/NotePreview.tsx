@@ -1,6 +1,7 @@
 /**
  * The body rendered as Markdown, kept current as the document changes: `[[links]]` open their
- * note (or offer to create a missing one, bound to the link), and task boxes tick in the text.
+ * note (or offer to create a missing one, bound to the link), task boxes tick in the text, and
+ * attached files show as they are on this device (an image, a file to save, or on its way).
  */
 import { linkTargets, setLinkTarget } from "@quire/schema"
 import { useNavigate } from "@tanstack/react-router"
@@ -9,8 +10,30 @@ import { useCallback, useMemo, useSyncExternalStore, type MouseEvent } from "rea
 import type { NoteRepository } from "../data/NoteRepository.js"
 import type { NoteRow, QuireDb } from "../data/QuireDb.js"
 import { Markdown } from "../ui/Markdown.js"
+import type { AttachmentShown } from "../ui/MarkdownAttachments.js"
 import type { LiveNote } from "./LiveNote.js"
 import { toggleTask } from "./TaskToggle.js"
+import type { FileView, useAttachmentFiles } from "./useAttachmentFiles.js"
+
+type NoteFiles = ReturnType<typeof useAttachmentFiles>
+
+const shownAs = (fileId: string, view: FileView): AttachmentShown => {
+  switch (view.kind) {
+    case "unknown":
+      return { kind: "unknown" }
+    case "opening":
+      return { kind: "waiting", text: `Opening ${view.manifest?.name ?? "the file"}…` }
+    case "ready":
+      return view.url
+        ? { kind: "image", url: view.url, name: view.manifest.name }
+        : { kind: "file", fileId, name: view.manifest.name, size: view.manifest.size }
+    case "fetching":
+      if (view.error) return { kind: "failed", fileId, text: `${view.manifest.name} could not be fetched yet. ${view.error}` }
+      return { kind: "waiting", text: view.damaged ?? `Fetching ${view.manifest.name}…` }
+    case "failed":
+      return { kind: "failed", fileId, text: view.message }
+  }
+}
 
 const byTitleOf = (rows: ReadonlyArray<NoteRow>) => {
   const byTitle = new Map<string, NoteRow>()
@@ -23,11 +46,13 @@ export function NotePreview({
   live,
   db,
   repository,
+  files,
   onError
 }: {
   live: LiveNote
   db: QuireDb
   repository: NoteRepository
+  files: NoteFiles
   onError: (error: unknown) => void
 }) {
   const navigate = useNavigate()
@@ -63,6 +88,13 @@ export function NotePreview({
       toggleTask(live, Number(task.dataset.line), Date.now())
       return
     }
+    const file = target.closest<HTMLButtonElement>("button[data-attachment-save], button[data-attachment-retry]")
+    if (file) {
+      const { attachmentSave, attachmentRetry } = file.dataset
+      if (attachmentSave) files.save(attachmentSave).catch(onError)
+      else if (attachmentRetry) files.retry(attachmentRetry).catch(onError)
+      return
+    }
     const link = target.closest<HTMLAnchorElement>("a.note-link")
     if (!link) return
     event.preventDefault()
@@ -71,5 +103,6 @@ export function NotePreview({
     else if (missing && confirm(`No note is called “${missing}”. Create it?`)) createLinked(missing).catch(onError)
   }
 
-  return <Markdown source={source} resolveLink={resolveLink} onClick={onClick} />
+  const attachment = (fileId: string) => shownAs(fileId, files.viewOf(fileId))
+  return <Markdown source={source} resolveLink={resolveLink} attachment={attachment} onClick={onClick} />
 }

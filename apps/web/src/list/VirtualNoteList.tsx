@@ -40,6 +40,11 @@ function NoteCard({ row, snippet }: ListedNote) {
             {tag}
           </span>
         ))}
+        {row.attachments ? (
+          <span role="img" aria-label="has attachments" title={`${row.attachments} attached ${row.attachments === 1 ? "file" : "files"}`}>
+            📎
+          </span>
+        ) : null}
         <span className="muted" style={{ fontSize: "0.8rem" }}>
           {timeAgo(row.updatedAt)}
         </span>

@@ -1,10 +1,11 @@
-/** Devices (master only): who is paired, revoking one, sharing a link, and the recovery kit. */
+/** Devices: this device's files; and on the master, who is paired, revoking one, sharing a link, and the recovery kit. */
 import { Either } from "effect"
 import { useCallback, useEffect, useMemo, useState } from "react"
 import { useSession } from "../app/Session.js"
 import { makeAdminApi } from "../sync/AdminApi.js"
 import { writeMeta } from "../data/Meta.js"
 import { formatRecoveryKit } from "../sync/RecoveryKit.js"
+import { OfflineFilesSetting } from "./OfflineFilesSetting.js"
 import { formatShareLink } from "../sync/ShareLink.js"
 import { CopyButton } from "../ui/CopyButton.js"
 import { QrCode } from "../ui/QrCode.js"
@@ -84,6 +85,7 @@ export function DevicesPage() {
       <section>
         <h1>Devices</h1>
         <p>Only the device that created this workspace (or holds its recovery kit) manages devices.</p>
+        <OfflineFilesSetting />
       </section>
     )
   }
@@ -171,6 +173,7 @@ export function DevicesPage() {
         )}
       </section>
       <RecoveryKit />
+      <OfflineFilesSetting />
     </section>
   )
 }

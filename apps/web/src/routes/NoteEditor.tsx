@@ -1,18 +1,25 @@
 /**
- * Editing one note: title, Markdown body with a rendered preview, tags, pin, trash, history.
+ * Editing one note: title, Markdown body with a rendered preview, attached files, tags, pin, trash, history.
  * Title and body are edited in the note's live replica (editor/LiveNote), so every keystroke
  * is a Loro operation, saved as the person types; changes from other devices and tabs merge in.
  */
 import { Link, useNavigate } from "@tanstack/react-router"
 import { useLiveQuery } from "dexie-react-hooks"
-import { useCallback, useEffect, useMemo, useState } from "react"
+import type { EditorView } from "@codemirror/view"
+import { useCallback, useEffect, useMemo, useRef, useState } from "react"
 import { useSession } from "../app/Session.js"
 import type { NoteVersion } from "../data/DocStore.js"
 import type { NoteRepository } from "../data/NoteRepository.js"
+import { AttachButton } from "../editor/AttachButton.js"
+import { AttachmentProgress } from "../editor/AttachmentProgress.js"
 import { Backlinks } from "../editor/Backlinks.js"
 import { BodyEditor } from "../editor/BodyEditor.js"
+import { fileDrop } from "../editor/FileDrop.js"
+import { insertionPoints } from "../editor/InsertionPoints.js"
 import { NotePreview } from "../editor/NotePreview.js"
 import { TitleField } from "../editor/TitleField.js"
+import { useAttachFiles } from "../editor/useAttachFiles.js"
+import { useAttachmentFiles } from "../editor/useAttachmentFiles.js"
 import { useLiveNote } from "../editor/useLiveNote.js"
 import { wikiLinkCompletion } from "../editor/WikiLinks.js"
 import { timeAgo } from "../ui/time.js"
@@ -86,7 +93,7 @@ function HistoryPanel({
 }
 
 export default function NoteEditor({ noteId }: { noteId: string }) {
-  const { db, repository: loadRepository } = useSession()
+  const { db, repository: loadRepository, attachments: loadAttachments } = useSession()
   const navigate = useNavigate()
   const [repository, setRepository] = useState<NoteRepository | null>(null)
   const state = useLiveNote(db, noteId)
@@ -97,6 +104,12 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
   const [problem, setProblem] = useState<string | null>(null)
   // The list row: pin, trash, tags, edit time; `null` once the note has left every list.
   const row = useLiveQuery(async () => (await db.notes.get(noteId)) ?? null, [db, noteId])
+  const bodyView = useRef<EditorView | null>(null)
+  const { adding, attach, dismiss } = useAttachFiles({ noteId, live, repository, loadAttachments, view: bodyView })
+  const files = useAttachmentFiles(db, loadAttachments, noteId, preview)
+  // The body's extensions are made once per note: they reach the latest `attach` through this.
+  const attachLatest = useRef(attach)
+  attachLatest.current = attach
 
   const report = useCallback((error: unknown) => setProblem(`Could not save: ${messageOf(error)}`), [])
   const reportRead = useCallback((error: unknown) => setProblem(`Could not read the note: ${messageOf(error)}`), [])
@@ -135,11 +148,17 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
     }
   }, [live])
 
-  // `[[` completion: the titles of the other notes, read when the list opens.
+  // `[[` completion: the titles of the other notes, read when the list opens; files pasted or dropped are attached.
   const bodyExtras = useMemo(
     () =>
       live
-        ? [wikiLinkCompletion(live, async () => (await db.notes.where("trashed").equals(0).toArray()).filter((note) => note.id !== noteId))]
+        ? [
+            wikiLinkCompletion(live, async () =>
+              (await db.notes.where("trashed").equals(0).toArray()).filter((note) => note.id !== noteId)
+            ),
+            insertionPoints,
+            fileDrop((dropped, at) => attachLatest.current(dropped, at))
+          ]
         : [],
     [live, db, noteId]
   )
@@ -172,6 +191,7 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
       <div className="toolbar">
         <Link to="/">← Notes</Link>
         <span style={{ flex: 1 }} />
+        <AttachButton disabled={readOnly} onFiles={(chosen) => attach(chosen)} />
         <button type="button" aria-pressed={preview} onClick={() => setPreview(!preview)}>
           Preview
         </button>
@@ -228,10 +248,11 @@ export default function NoteEditor({ noteId }: { noteId: string }) {
         Body
       </div>
       {preview ? (
-        <NotePreview live={live} db={db} repository={repository} onError={report} />
+        <NotePreview live={live} db={db} repository={repository} files={files} onError={report} />
       ) : (
-        <BodyEditor live={live} readOnly={readOnly} more={bodyExtras} />
+        <BodyEditor live={live} readOnly={readOnly} more={bodyExtras} viewRef={bodyView} />
       )}
+      <AttachmentProgress db={db} noteId={noteId} adding={adding} onDismiss={dismiss} />
       <p className="muted" role="status" aria-label="Save state">
         {saving ? "Saving…" : `Saved on this device · edited ${timeAgo(row.updatedAt)}`}
       </p>

@@ -1,9 +1,10 @@
 /** Renders a note's Markdown. Raw HTML in notes is shown as text, never run. */
 import MarkdownIt from "markdown-it"
 import type { MouseEvent } from "react"
+import { attachmentLinks, type AttachmentShown } from "./MarkdownAttachments.js"
 import { taskLists, wikiLinks, type ResolveLink } from "./MarkdownNotes.js"
 
-const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true }).use(wikiLinks).use(taskLists)
+const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true }).use(wikiLinks).use(taskLists).use(attachmentLinks)
 
 /**
  * An image from another site would tell it that, and when, the note was opened (a tracker),
@@ -18,14 +19,19 @@ markdown.renderer.rules.image = (tokens, index, options, _env, self) => {
   return `<a href="${markdown.utils.escapeHtml(src)}" rel="noopener noreferrer" target="_blank" class="remote-image">🖼 ${markdown.utils.escapeHtml(alt)}</a>`
 }
 
-/** `resolveLink` turns `[[links]]` into links to notes; clicks on them and on task boxes go to `onClick`. */
+/**
+ * `resolveLink` turns `[[links]]` into links to notes, `attachment` says how each attached file
+ * shows; clicks on links, task boxes and attachments' buttons go to `onClick`.
+ */
 export function Markdown({
   source,
   resolveLink,
+  attachment,
   onClick
 }: {
   source: string
   resolveLink?: ResolveLink
+  attachment?: (fileId: string) => AttachmentShown
   onClick?: (event: MouseEvent<HTMLDivElement>) => void
 }) {
   return (
@@ -33,7 +39,7 @@ export function Markdown({
       className="preview-pane"
       aria-label="Rendered preview"
       onClick={onClick}
-      dangerouslySetInnerHTML={{ __html: markdown.render(source, { resolveLink }) }}
+      dangerouslySetInnerHTML={{ __html: markdown.render(source, { resolveLink, attachment }) }}
     />
   )
 }

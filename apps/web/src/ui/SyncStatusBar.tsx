@@ -2,7 +2,17 @@
 import { useEffect, useState } from "react"
 import { useSession, useSyncStatus } from "../app/Session.js"
 import type { SyncStatus } from "../sync/SyncStatus.js"
+import { formatSize } from "./fileSize.js"
 import { timeAgo } from "./time.js"
+
+/** What waits to go: changes by count, attached files by their bytes. */
+const pendingOf = (status: SyncStatus): string => {
+  const parts = [
+    ...(status.pending > 0 ? [`${status.pending} pending`] : []),
+    ...(status.pendingChunks > 0 ? [`${formatSize(status.pendingChunkBytes)} of files`] : [])
+  ]
+  return parts.length > 0 ? ` (${parts.join(", ")})` : ""
+}
 
 const describeStatus = (status: SyncStatus): string => {
   const held = status.tooLarge.length
@@ -10,9 +20,9 @@ const describeStatus = (status: SyncStatus): string => {
     case "idle":
       return held > 0 ? `Synced, except ${held} ${held === 1 ? "change" : "changes"} too large` : "Synced"
     case "syncing":
-      return status.pending > 0 ? `Syncing (${status.pending} pending)` : "Syncing"
+      return `Syncing${pendingOf(status)}`
     case "offline":
-      return status.pending > 0 ? `Offline (${status.pending} pending)` : "Offline"
+      return `Offline${pendingOf(status)}`
     case "error":
       return `Sync stopped: ${status.lastError?.message ?? "unknown error"}`
   }
