@@ -139,7 +139,7 @@ describe("unreferenced attachment chunks", () => {
     expect(await laptop.engine.collectChunks()).toMatchObject({ kind: "held", reason: expect.stringMatching(/missing|not received/) })
     expect(await onServer(laptop, manifest.chunks)).toEqual([200])
 
-    await laptop.db.docs.update(other, { pending: undefined })
+    await laptop.db.docs.update(other, (row) => void delete (row as { pending?: Uint8Array }).pending)
     clock.advance(heldRetryMs)
     expect(await laptop.engine.collectChunks()).toEqual({ kind: "collected", removed: manifest.chunks })
     expect(await onServer(laptop, manifest.chunks)).toEqual([404])

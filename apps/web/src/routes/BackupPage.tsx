@@ -10,13 +10,14 @@ import { useRegistry } from "../app/Registry.js"
 import { countLeaveLosses, leaveWorkspace } from "../sync/Workspace.js"
 import { download } from "../ui/download.js"
 import { messageOf } from "../messageOf.js"
+import type { ExportPhase, UnavailableFile } from "../backup/ExportFiles.js"
 
 const formatBytes = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`)
 
 const today = () => new Date().toISOString().slice(0, 10)
 
 export function BackupPage() {
-  const { db, credentials, repository, sync } = useSession()
+  const { db, credentials, sync } = useSession()
   const status = useSyncStatus()
   const navigate = useNavigate()
   const registry = useRegistry()
@@ -24,6 +25,7 @@ export function BackupPage() {
   const [message, setMessage] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [transfer, setTransfer] = useState<{ bytes: number; total: number } | null>(null)
+  const [exportProgress, setExportProgress] = useState<{ label: string; done: number; total: number } | null>(null)
 
   const act = async (work: () => Promise<string | void>) => {
     setBusy(true)
@@ -35,6 +37,7 @@ export function BackupPage() {
       setMessage(`Failed: ${messageOf(error)}`)
     } finally {
       setBusy(false)
+      setExportProgress(null)
     }
   }
 
@@ -50,17 +53,42 @@ export function BackupPage() {
       return "Server backup downloaded. It is encrypted: keep the recovery kit to read it."
     })
 
+  /** Where an export reads: this device, and the server for the attachment pieces it lacks. */
+  const exportSource = async () => {
+    const [{ makeSyncApi }, { workspaceKeyOf }] = await Promise.all([import("../sync/SyncApi.js"), import("../sync/Workspace.js")])
+    const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
+    return { db, workspaceKey: await workspaceKeyOf(credentials), fetchChunk: api.getBlob }
+  }
+
+  const exportChoices = {
+    onProgress: (phase: ExportPhase, done: number, total: number) =>
+      setExportProgress(total === 0 ? null : { label: phase === "fetching" ? "Fetching attachments" : "Reading attachments", done, total }),
+    // Never a silent partial export: the person sees which files are missing and decides.
+    withoutUnavailable: async (files: ReadonlyArray<UnavailableFile>) =>
+      window.confirm(
+        `${files.length} attached ${files.length === 1 ? "file" : "files"} could not be fetched:\n` +
+          files.map((file) => `• ${file.name}: ${file.reason}`).join("\n") +
+          "\n\nExport without them? Cancel exports nothing."
+      )
+  }
+
   const exportFile = () =>
     act(async () => {
       const { exportWorkspace } = await import("../backup/WorkspaceExport.js")
-      download(await exportWorkspace(await repository(), passphrase || undefined), `quire-export-${today()}.quire`)
+      const bytes = await exportWorkspace(await exportSource(), { ...exportChoices, ...(passphrase ? { passphrase } : {}) })
+      setExportProgress(null)
+      if (!bytes) return "Nothing was exported."
+      download(bytes, `quire-export-${today()}.quire`)
       return passphrase ? "Export downloaded, protected by your passphrase." : "Export downloaded (not encrypted)."
     })
 
   const exportMarkdown = () =>
     act(async () => {
       const { exportMarkdown } = await import("../backup/WorkspaceExport.js")
-      download(await exportMarkdown(await repository()), `quire-markdown-${today()}.zip`, "application/zip")
+      const bytes = await exportMarkdown(await exportSource(), exportChoices)
+      setExportProgress(null)
+      if (!bytes) return "Nothing was exported."
+      download(bytes, `quire-markdown-${today()}.zip`, "application/zip")
       return "Markdown zip downloaded."
     })
 
@@ -106,7 +134,7 @@ export function BackupPage() {
       <div className="grid2">
         <section className="card" aria-label="Export this workspace">
           <h2>Export</h2>
-          <p className="muted">Every note with its full history, to import into a new workspace later.</p>
+          <p className="muted">Every note with its full history and its attached files, to import into a new workspace later.</p>
           <label htmlFor="export-passphrase">Passphrase (optional)</label>
           <input id="export-passphrase" type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} />
           <p>
@@ -119,6 +147,14 @@ export function BackupPage() {
               Export as Markdown (zip)
             </button>
           </p>
+          {exportProgress && (
+            <div>
+              <label htmlFor="export-progress">
+                {exportProgress.label}: {exportProgress.done} of {exportProgress.total}
+              </label>
+              <progress id="export-progress" max={exportProgress.total} value={exportProgress.done} />
+            </div>
+          )}
         </section>
         <section className="card" aria-label="Server backup">
           <h2>Server backup</h2>

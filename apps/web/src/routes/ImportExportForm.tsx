@@ -1,11 +1,10 @@
 /** Brings a device export back as a new workspace, with progress and clear errors. */
 import { useNavigate } from "@tanstack/react-router"
 import { exportIsSealed } from "@quire/shared"
-import { Effect, Either } from "effect"
+import { Either } from "effect"
 import { useState, type FormEvent } from "react"
 import { useRegistry } from "../app/Registry.js"
 import { setImportProgress, useImportProgress } from "../app/ImportProgress.js"
-import { createWorkspace } from "../sync/Workspace.js"
 import { messageOf } from "../messageOf.js"
 
 export function ImportExportForm({ label }: { label: string }) {
@@ -15,6 +14,7 @@ export function ImportExportForm({ label }: { label: string }) {
   const [sealed, setSealed] = useState(false)
   const [passphrase, setPassphrase] = useState("")
   const [error, setError] = useState<string | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
   const progress = useImportProgress()
 
   const choose = async (chosen: File | null) => {
@@ -28,19 +28,20 @@ export function ImportExportForm({ label }: { label: string }) {
   }
 
   const importFile = async (file: File) => {
-    const { readExport, importEntries } = await import("../backup/WorkspaceExport.js")
+    const { importExportFile } = await import("../backup/WorkspaceImport.js")
     const bytes = new Uint8Array(await file.arrayBuffer())
-    const entries = await Effect.runPromise(Effect.either(readExport(bytes, sealed ? passphrase : undefined)))
-    if (Either.isLeft(entries)) return setError(entries.left.message)
-    const created = await createWorkspace(registry, location.origin, label)
-    if (Either.isLeft(created)) return setError(created.left.message)
-    const { DocStore } = await import("../data/DocStore.js")
-    const { NoteRepository } = await import("../data/NoteRepository.js")
-    const { workspaceKeyOf } = await import("../sync/Workspace.js")
-    const { db, credentials } = created.right
-    const repository = new NoteRepository(new DocStore(db, await workspaceKeyOf(credentials)))
     try {
-      await importEntries(repository, entries.right, (done, total) => setImportProgress({ done, total }))
+      const imported = await importExportFile(registry, location.origin, label, bytes, sealed ? passphrase : undefined, (done, total) =>
+        setImportProgress({ done, total })
+      )
+      if (Either.isLeft(imported)) return setError(imported.left.message)
+      const missing = imported.right.notImported
+      // The export was made without these (the person chose so): say which, rather than let them look lost.
+      if (missing.length > 0) {
+        return setNotice(
+          `Imported. ${missing.length} attached ${missing.length === 1 ? "file was" : "files were"} not in the export: ${missing.map((f) => f.name).join(", ")}.`
+        )
+      }
     } finally {
       setImportProgress(null)
     }
@@ -70,6 +71,14 @@ export function ImportExportForm({ label }: { label: string }) {
           <label htmlFor="import-passphrase">Passphrase</label>
           <input id="import-passphrase" type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} />
         </>
+      )}
+      {notice && (
+        <div className="banner" role="status">
+          {notice}{" "}
+          <button type="button" onClick={() => void navigate({ to: "/" })}>
+            Open the workspace
+          </button>
+        </div>
       )}
       {error && (
         <div className="banner error" role="alert">

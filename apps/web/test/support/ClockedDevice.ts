@@ -1,6 +1,7 @@
 /**
- * A device whose store, sync engine and attachments read a clock the test moves, for what
- * happens after days or weeks (unreferenced chunks removed after 30 days).
+ * Devices opened over a given database: with a clock the test moves, for what happens after
+ * days or weeks (unreferenced chunks removed after 30 days), or over a workspace an import or
+ * a restore made.
  */
 import { Attachments } from "../../src/attachments/Attachments.js"
 import { DocStore } from "../../src/data/DocStore.js"
@@ -10,6 +11,7 @@ import { makeSyncApi } from "../../src/sync/SyncApi.js"
 import { SyncEngine, type SyncOptions } from "../../src/sync/SyncEngine.js"
 import type { SyncStatus } from "../../src/sync/SyncStatus.js"
 import { workspaceKeyOf } from "../../src/sync/Workspace.js"
+import type { QuireDb } from "../../src/data/QuireDb.js"
 import type { Device } from "./Device.js"
 
 /** A clock that stands still until moved. */
@@ -23,19 +25,18 @@ export const testClock = (start = Date.now()) => {
 
 export const days = (n: number) => n * 24 * 60 * 60 * 1000
 
-/** The same device (database) reopened with `clock`; the old engine is stopped. Track the one returned. */
-export const withClock = async (device: Device, clock: () => number, options: SyncOptions = {}): Promise<Device> => {
-  await device.engine.stop()
-  const credentials = (await readMeta(device.db, "workspace"))!
+/** A device over a workspace database opened elsewhere (an import, a restore), with `clock`. */
+export const openDevice = async (name: string, db: QuireDb, clock: () => number = Date.now, options: SyncOptions = {}): Promise<Device> => {
+  const credentials = (await readMeta(db, "workspace"))!
   const key = await workspaceKeyOf(credentials)
-  const store = new DocStore(device.db, key, clock)
+  const store = new DocStore(db, key, clock)
   const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
-  const engine = new SyncEngine(device.db, store, api, key, options)
+  const engine = new SyncEngine(db, store, api, key, options)
   const statuses: Array<SyncStatus> = []
   engine.subscribe((status) => statuses.push(status))
   return {
-    name: device.name,
-    db: device.db,
+    name,
+    db,
     store,
     notes: new NoteRepository(store),
     files: new Attachments(store, key),
@@ -43,9 +44,15 @@ export const withClock = async (device: Device, clock: () => number, options: Sy
     statuses,
     close: async () => {
       await engine.stop()
-      device.db.close()
+      db.close()
     }
   }
+}
+
+/** The same device (database) reopened with `clock`; the old engine is stopped. Track the one returned. */
+export const withClock = async (device: Device, clock: () => number, options: SyncOptions = {}): Promise<Device> => {
+  await device.engine.stop()
+  return openDevice(device.name, device.db, clock, options)
 }
 
 /** Whether the server holds the chunk now (200), or answers 404 BlobNotFound. */
