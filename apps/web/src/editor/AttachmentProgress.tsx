@@ -12,7 +12,7 @@ interface FileUploading {
   readonly name: string
   readonly done: number
   readonly total: number
-  /** Why a chunk of it did not go (a full workspace), and whether it is tried again. */
+  /** Why a chunk of it did not go, and whether it is tried again (a full workspace; the status bar says the server's words). */
   readonly error?: string
   readonly retried: boolean
 }
@@ -41,7 +41,7 @@ const uploadsOf = async (db: QuireDb, noteId: string): Promise<ReadonlyArray<Fil
 
 const uploadProblem = (file: FileUploading) =>
   file.retried
-    ? `${file.name} did not fit: the workspace is full on the server (${file.error}). It will be tried again.`
+    ? `${file.name} did not fit: the workspace is full on the server. It will be tried again.`
     : `${file.name} cannot be uploaded: ${file.error}`
 
 export function AttachmentProgress({

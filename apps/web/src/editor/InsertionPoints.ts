@@ -16,8 +16,8 @@ export const insertionPoints = StateField.define<ReadonlyMap<number, number>>({
   update(points, transaction) {
     const effects = transaction.effects.filter((effect) => effect.is(place) || effect.is(release))
     if (effects.length === 0 && (points.size === 0 || transaction.changes.empty)) return points
-    // Associated forward: text inserted at a point goes before it, so files dropped together keep their order.
-    const next = new Map([...points].map(([id, at]) => [id, transaction.changes.mapPos(at, 1)]))
+    // Text typed at a point goes after it: the file appears where it was put, before what was typed since.
+    const next = new Map([...points].map(([id, at]) => [id, transaction.changes.mapPos(at, -1)]))
     for (const effect of effects) {
       if (effect.is(place)) next.set(effect.value.id, effect.value.at)
       else if (effect.is(release)) next.delete(effect.value)
@@ -42,11 +42,22 @@ export const releaseInsertionPoint = (view: EditorView, id: number) => {
   if (insertionPointOf(view.state, id) !== undefined) view.dispatch({ effects: release.of(id) })
 }
 
-/** Inserts `text` on a line of its own at mark `id` (the end of the body when the mark is gone). */
+/**
+ * Inserts `text` on a line of its own at mark `id` (the end of the body when the mark is gone),
+ * and moves the mark past it, so the next file of the same drop follows this one.
+ */
 export const insertAtPoint = (view: EditorView, id: number | undefined, text: string) => {
   const doc = view.state.doc
-  const at = (id === undefined ? undefined : insertionPointOf(view.state, id)) ?? doc.length
+  const marked = id === undefined ? undefined : insertionPointOf(view.state, id)
+  const at = marked ?? doc.length
   const before = at > 0 && doc.sliceString(at - 1, at) !== "\n" ? "\n" : ""
   const after = at < doc.length && doc.sliceString(at, at + 1) === "\n" ? "" : "\n"
-  view.dispatch({ changes: { from: at, insert: `${before}${text}${after}` } })
+  const insert = `${before}${text}${after}`
+  const caret = view.state.selection.main
+  view.dispatch({
+    changes: { from: at, insert },
+    // A caret where the file went moves past its link, as after a paste of text.
+    ...(caret.empty && caret.head === at ? { selection: { anchor: at + insert.length } } : {}),
+    ...(marked === undefined ? {} : { effects: place.of({ id: id!, at: at + insert.length }) })
+  })
 }

@@ -21,7 +21,10 @@ const keptBytes = async (db: QuireDb) => {
 
 export function OfflineFilesSetting() {
   const { db, sync } = useSession()
-  const keep = useLiveQuery(async () => (await db.meta.get(keepOfflineKey))?.value === true, [db])
+  const stored = useLiveQuery(async () => (await db.meta.get(keepOfflineKey))?.value === true, [db])
+  // The box follows a click at once; the stored value catches up.
+  const [chosen, setChosen] = useState<boolean | null>(null)
+  const keep = chosen ?? stored
   const [kept, setKept] = useState<number | null>(null)
   useEffect(() => {
     let open = true
@@ -44,6 +47,7 @@ export function OfflineFilesSetting() {
           disabled={keep === undefined}
           onChange={(event) => {
             const value = event.target.checked
+            setChosen(value)
             void db.meta.put({ key: keepOfflineKey, value }).then(() => sync.syncNow())
           }}
         />{" "}

@@ -3,7 +3,8 @@
  * its upload row can be seen waiting), shown in the preview, marked in the list, fetched by a
  * paired device; files dropped and pasted into the body; and an export imported elsewhere.
  */
-import { writeFile } from "node:fs/promises"
+import { randomBytes } from "node:crypto"
+import { mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { deflateSync } from "node:zlib"
@@ -57,8 +58,9 @@ const pngOf = (width: number, height: number) => {
   return Buffer.concat([signature, pngChunk("IHDR", header), pngChunk("IDAT", deflateSync(rows)), pngChunk("IEND", Buffer.alloc(0))])
 }
 
+/** Writes `bytes` as a file called `name`, in a folder of its own (the name is what the note shows). */
 const writeTemp = async (name: string, bytes: Buffer) => {
-  const file = path.join(tmpdir(), `${Date.now()}-${name}`)
+  const file = path.join(await mkdtemp(path.join(tmpdir(), "quire-attach-")), name)
   await writeFile(file, bytes)
   return file
 }
@@ -107,9 +109,9 @@ describe.skipIf(!chromiumPath)("attachments in Chromium", () => {
     await page.locator(".body-editor .cm-content").click()
     await page.keyboard.press("End")
     await attachThroughButton(page, [png])
-    const uploading = page.getByRole("status").filter({ hasText: /^Uploading .*beach\.png 0 of 1/ })
+    const uploading = page.getByRole("status").filter({ hasText: /^Uploading beach\.png 0 of 1/ })
     await uploading.waitFor()
-    await expect.poll(() => bodyTextOf(page)).toMatch(/^Our picture:\n!\[\d+-beach\.png\]\(attachment:[0-9a-f]{32}\)\n$/)
+    await expect.poll(() => bodyTextOf(page)).toMatch(/^Our picture:\n!\[beach\.png\]\(attachment:[0-9a-f]{32}\)\n$/)
     await waitUntilSaved(page)
     await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toMatch(/^Offline \(.*B of files\)$/)
     await screenshot(page, "attachment-progress")
@@ -119,7 +121,7 @@ describe.skipIf(!chromiumPath)("attachments in Chromium", () => {
     await page.getByRole("button", { name: "Sync now" }).click()
     await uploading.waitFor({ state: "detached", timeout: 30_000 })
     await page.getByRole("button", { name: "Preview" }).click()
-    await expect.poll(() => naturalWidthOf(page, png.split("/").pop()!)).toBe(48)
+    await expect.poll(() => naturalWidthOf(page, "beach.png")).toBe(48)
     expect(await seriousViolations(page)).toEqual([])
     await screenshot(page, "attachment-image")
     await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toBe("Synced")
@@ -134,7 +136,136 @@ describe.skipIf(!chromiumPath)("attachments in Chromium", () => {
     await expect.poll(() => titlesIn(phone.page), { timeout: 30_000 }).toContain("Holiday")
     await expect.poll(() => phone.page.getByRole("img", { name: "has attachments" }).count()).toBe(1)
     await openPreviewOf(phone.page, noteId)
-    await expect.poll(() => naturalWidthOf(phone.page, png.split("/").pop()!), { timeout: 30_000 }).toBe(48)
+    await expect.poll(() => naturalWidthOf(phone.page, "beach.png"), { timeout: 30_000 }).toBe(48)
     await screenshot(phone.page, "attachment-image-paired")
+  })
+
+  it("files dropped land where they were dropped, in order; a pasted file at the caret; pasted text stays text; a file saves under its name", async () => {
+    const { page } = await suite.device()
+    await createWorkspaceIn(page)
+    const noteId = await createNoteIn(page, "Drops", "first line\nsecond line")
+    const png = [...pngOf(8, 6)]
+
+    // A drop at the start of the second line, of two files at once.
+    await page.evaluate((bytes) => {
+      const line = document.querySelectorAll(".body-editor .cm-line")[1]!
+      const box = line.getBoundingClientRect()
+      const data = new DataTransfer()
+      data.items.add(new File(["hello from a file"], "notes.txt", { type: "text/plain" }))
+      data.items.add(new File([Uint8Array.from(bytes)], "dot.png", { type: "image/png" }))
+      const at = { clientX: box.left + 2, clientY: box.top + box.height / 2 }
+      line.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true, ...at }))
+    }, png)
+    const link = (name: string, image = false) => `${image ? "!" : ""}\\[${name.replace(".", "\\.")}\\]\\(attachment:[0-9a-f]{32}\\)`
+    const dropped = `first line\\n${link("notes.txt")}\\n${link("dot.png", true)}\\nsecond line`
+    await expect.poll(() => bodyTextOf(page)).toMatch(new RegExp(`^${dropped}$`))
+
+    // A file pasted at the caret (the end), then text pasted the ordinary way.
+    await page.locator(".body-editor .cm-content").click()
+    await page.keyboard.press("Control+End")
+    await page.evaluate((bytes) => {
+      const data = new DataTransfer()
+      data.items.add(new File([Uint8Array.from(bytes)], "pasted.png", { type: "image/png" }))
+      document
+        .querySelector(".body-editor .cm-content")!
+        .dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }))
+    }, png)
+    await expect.poll(() => bodyTextOf(page)).toMatch(new RegExp(`^${dropped}\\n${link("pasted.png", true)}\\n$`))
+    await page.keyboard.press("Control+End")
+    await page.evaluate(() => navigator.clipboard.writeText("plain words"))
+    await page.keyboard.press("Control+V")
+    await page.keyboard.type(" and [ghost](attachment:0123456789abcdef0123456789abcdef)")
+    await expect
+      .poll(() => bodyTextOf(page))
+      .toMatch(
+        new RegExp(
+          `^${dropped}\\n${link("pasted.png", true)}\\nplain words and \\[ghost\\]\\(attachment:0123456789abcdef0123456789abcdef\\)$`
+        )
+      )
+    await waitUntilSaved(page)
+
+    await openPreviewOf(page, noteId)
+    await expect.poll(() => naturalWidthOf(page, "dot.png")).toBe(8)
+    await expect.poll(() => naturalWidthOf(page, "pasted.png")).toBe(8)
+    await preview(page).getByText("ghost: attachment not found").waitFor()
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      preview(page)
+        .getByRole("button", { name: /notes\.txt/ })
+        .click()
+    ])
+    expect(download.suggestedFilename()).toBe("notes.txt")
+    expect(await readFile(await download.path(), "utf8")).toBe("hello from a file")
+    expect(await seriousViolations(page)).toEqual([])
+    await screenshot(page, "attachment-files")
+  })
+
+  it("with attachments kept offline, a paired device fetches every file without opening its note", async () => {
+    const { page } = await suite.device()
+    await createWorkspaceIn(page, "Laptop")
+    await createNoteIn(page, "Scans", "")
+    await attachThroughButton(page, [await writeTemp("page.png", pngOf(20, 20))])
+    await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toBe("Synced")
+
+    const phone = await suite.device()
+    await phone.page.goto(await shareLinkFrom(page))
+    await expect.poll(() => titlesIn(phone.page), { timeout: 30_000 }).toContain("Scans")
+    await phone.page.goto("/settings/devices")
+    const kept = phone.page.getByRole("region", { name: "Files on this device" })
+    await kept.getByText("0 B of files are kept on this device now.").waitFor()
+    await kept.getByRole("checkbox", { name: "Keep attachments offline" }).check()
+    await expect.poll(() => kept.textContent(), { timeout: 30_000 }).toMatch(/[1-9]\d* B of files are kept on this device now\./)
+    expect(await seriousViolations(phone.page)).toEqual([])
+    await phone.page.reload()
+    expect(await kept.getByRole("checkbox", { name: "Keep attachments offline" }).isChecked()).toBe(true)
+  })
+
+  it("an export imported into a new profile shows the attached image there too", async () => {
+    const { page } = await suite.device()
+    await createWorkspaceIn(page)
+    const noteId = await createNoteIn(page, "Postcard", "Front:")
+    await attachThroughButton(page, [await writeTemp("front.png", pngOf(30, 20))])
+    await expect.poll(() => bodyTextOf(page)).toMatch(/!\[front\.png\]\(attachment:[0-9a-f]{32}\)/)
+    await waitUntilSaved(page)
+
+    await page.goto("/settings/backup")
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export workspace" }).click()])
+    const file = path.join(await mkdtemp(path.join(tmpdir(), "quire-export-")), "export.quire")
+    await download.saveAs(file)
+
+    const fresh = await suite.device()
+    await fresh.page.goto("/welcome")
+    await fresh.page.getByLabel("Export file").setInputFiles(file)
+    await fresh.page.getByRole("button", { name: "Import" }).click()
+    await expect.poll(() => titlesIn(fresh.page), { timeout: 30_000 }).toEqual(["Postcard"])
+    await expect.poll(() => fresh.page.getByRole("img", { name: "has attachments" }).count()).toBe(1)
+    await fresh.page.getByRole("link", { name: /Postcard/ }).click()
+    await fresh.page.getByRole("button", { name: "Preview" }).click()
+    await expect.poll(() => naturalWidthOf(fresh.page, "front.png"), { timeout: 30_000 }).toBe(30)
+    expect(new URL(fresh.page.url()).pathname).toBe(`/notes/${noteId}`)
+  })
+})
+
+describe.skipIf(!chromiumPath)("attachments on a full workspace in Chromium", () => {
+  const suite = chromiumPerSuite({ WORKSPACE_QUOTA_BYTES: String(256 * 1024) })
+
+  it("a file that does not fit says so on the file and in the status bar, and stays on the device", async () => {
+    const { page } = await suite.device()
+    await createWorkspaceIn(page)
+    await createNoteIn(page, "Papers", "")
+    await attachThroughButton(page, [await writeTemp("scan.pdf", randomBytes(400 * 1024))])
+    await page
+      .getByRole("alert")
+      .filter({ hasText: /^scan\.pdf did not fit: the workspace is full on the server\. It will be tried again\.$/ })
+      .waitFor({ timeout: 30_000 })
+    // Never "Synced": the first round after the refusal stops with the server's words; later rounds count the file as pending.
+    await expect
+      .poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 })
+      .toMatch(/^(Sync stopped: This workspace would use more than .*|Syncing \(\d+ pending, 40\d KB of files\))$/)
+    await screenshot(page, "attachment-quota")
+    await page.getByRole("button", { name: "Preview" }).click()
+    await preview(page)
+      .getByRole("button", { name: /scan\.pdf/ })
+      .waitFor()
   })
 })
