@@ -52,15 +52,23 @@ export class BlobCollector {
   ) {}
 
   /**
-   * Keeps this device's report of unreadable changes equal to its quarantine; a change to it is
-   * an ordinary edit of the workspace document, pushed in the next round.
+   * Keeps this device's report of unreadable changes equal to its quarantine: an ordinary edit
+   * of the workspace document, made before a round pushes, so it goes out with that round's
+   * changes (a change set aside by a round's pull is reported by the next round).
    */
-  async report(deviceId: string): Promise<void> {
+  async report(): Promise<void> {
     const count = await this.db.quarantine.count()
+    if (count === this.reported) return
+    const credentials = await readMeta(this.db, "workspace")
+    if (!credentials) return
+    const { deviceId } = credentials
     const reported = unreadableReports(await storedWorkspaceDoc(this.db)).get(deviceId)?.count ?? 0
-    if (reported === count) return
-    await this.store.change(workspaceDocId, (doc, now) => void reportUnreadable(doc, deviceId, count, now))
+    if (reported !== count) await this.store.change(workspaceDocId, (doc, now) => void reportUnreadable(doc, deviceId, count, now))
+    this.reported = count
   }
+
+  /** The count this device's report holds, once read or written: only this device writes it, so a round need not read it again. */
+  private reported: number | undefined
 
   /** Why removing must wait, if it must. */
   private async holdReason(): Promise<string | undefined> {
@@ -75,19 +83,17 @@ export class BlobCollector {
     return undefined
   }
 
-  /** A round's step on every device: report, then (on the master) remove what is due. */
-  async run(): Promise<Collection> {
+  /** Removes, on the master, what is due (see `collectDue`); other devices never remove anything. */
+  async collect(): Promise<Collection> {
     const credentials = await readMeta(this.db, "workspace")
-    if (!credentials) return { kind: "not-master" }
-    await this.report(credentials.deviceId)
-    return credentials.role === "master" ? this.collect() : { kind: "not-master" }
+    return credentials?.role === "master" ? this.collectDue() : { kind: "not-master" }
   }
 
   /** When a held collection is looked at again: the checks read every document, which is not for every round. */
   private heldUntil = 0
 
-  /** Removes every chunk unreferenced for the grace period, on the server first, then here. Call on the master only. */
-  private async collect(): Promise<Collection> {
+  /** Removes every chunk unreferenced for the grace period, on the server first, then here. */
+  private async collectDue(): Promise<Collection> {
     const now = this.clock()
     const due = await this.db.blobOrphans.filter((row) => row.since <= now - orphanGraceMs).toArray()
     if (due.length === 0) return { kind: "nothing-due" }

@@ -149,6 +149,8 @@ export class SyncEngine {
   private async round(woken: boolean): Promise<void> {
     this.publish({ state: "syncing" })
     if (!woken) {
+      // What this device could not read, as the workspace document reports it, goes out with the rest (BlobCollector).
+      await this.collector.report()
       // Chunks first: a change goes out only once the chunks it refers to are on the server.
       await this.uploadChunks()
       await this.pushAll()
@@ -181,9 +183,9 @@ export class SyncEngine {
     if (failure) throw new RoundFailed(failure)
   }
 
-  /** Reports the changes this device could not read; on the master, removes chunks long unreferenced (BlobCollector). */
+  /** On the master, removes chunks long unreferenced (BlobCollector). */
   async collectChunks(): Promise<Collection> {
-    const collection = await this.collector.run()
+    const collection = await this.collector.collect()
     if (collection.kind === "collected" && collection.failure) throw new RoundFailed(collection.failure)
     return collection
   }
