@@ -1,11 +1,12 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { QuireApi } from "@quire/shared"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { Blobs } from "../../store/Blobs.js"
 import { callerOf, masterOf } from "../Access.js"
+import { BlobBodyLive } from "../BlobBody.js"
 
 /** Any token of the workspace reads and writes blobs; only the master deletes them. */
-export const BlobsHandlers = HttpApiBuilder.group(QuireApi, "blobs", (handlers) =>
+const BlobsGroup = HttpApiBuilder.group(QuireApi, "blobs", (handlers) =>
   Effect.gen(function* () {
     const blobs = yield* Blobs
     return handlers
@@ -25,3 +26,6 @@ export const BlobsHandlers = HttpApiBuilder.group(QuireApi, "blobs", (handlers) 
       .handle("delete", ({ path }) => masterOf(path.ws).pipe(Effect.zipRight(blobs.remove(path.ws, path.id))))
   })
 )
+
+/** The group, and the reader of its binary bodies (BlobBody) that comes with it. */
+export const BlobsHandlers = Layer.merge(BlobsGroup, BlobBodyLive)
