@@ -116,6 +116,9 @@ describe.skipIf(!chromiumPath)("attachments in Chromium", () => {
     await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toMatch(/^Offline \(.*B of files\)$/)
     await screenshot(page, "attachment-progress")
     expect(await seriousViolations(page)).toEqual([])
+    await page.emulateMedia({ colorScheme: "dark" })
+    expect(await seriousViolations(page), "dark theme").toEqual([])
+    await page.emulateMedia({ colorScheme: "light" })
 
     await context.setOffline(false)
     await page.getByRole("button", { name: "Sync now" }).click()
@@ -198,6 +201,8 @@ describe.skipIf(!chromiumPath)("attachments in Chromium", () => {
     expect(await readFile(await download.path(), "utf8")).toBe("hello from a file")
     expect(await seriousViolations(page)).toEqual([])
     await screenshot(page, "attachment-files")
+    await page.emulateMedia({ colorScheme: "dark" })
+    expect(await seriousViolations(page), "dark theme").toEqual([])
   })
 
   it("with attachments kept offline, a paired device fetches every file without opening its note", async () => {
@@ -263,6 +268,7 @@ describe.skipIf(!chromiumPath)("attachments on a full workspace in Chromium", ()
       .poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 })
       .toMatch(/^(Sync stopped: This workspace would use more than .*|Syncing \(\d+ pending, 40\d KB of files\))$/)
     await screenshot(page, "attachment-quota")
+    expect(await seriousViolations(page)).toEqual([])
     await page.getByRole("button", { name: "Preview" }).click()
     await preview(page)
       .getByRole("button", { name: /scan\.pdf/ })
