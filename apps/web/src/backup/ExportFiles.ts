@@ -5,7 +5,7 @@
  * with the reason, for the person to decide: an export never leaves a file out silently.
  */
 import type { AttachmentManifest } from "@quire/schema"
-import { makeChunkKeys, type ChunkKeys, type ExportFile } from "@quire/shared"
+import { chunkBytes, makeChunkKeys, type ChunkKeys, type ExportFile } from "@quire/shared"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
 import { Effect, Either } from "effect"
@@ -70,6 +70,10 @@ const fetchMissing = async (
 
 /** One file's plaintext from the cache, or why it cannot be had. */
 const readFile = async (db: QuireDb, keys: ChunkKeys, manifest: AttachmentManifest): Promise<Uint8Array | string> => {
+  // A manifest is data from another device: its size is trusted only as far as its chunks can hold it.
+  if (!Number.isSafeInteger(manifest.size) || manifest.size < 0 || manifest.size > manifest.chunks.length * chunkBytes) {
+    return "its note names a size its pieces cannot hold"
+  }
   const out = new Uint8Array(manifest.size)
   let at = 0
   for (const id of manifest.chunks) {

@@ -206,7 +206,8 @@ export class DocStore {
     const was = new Set(before.flatMap((row) => row.chunks))
     const is = new Set(after.flatMap((row) => row.chunks))
     const named = [...is].filter((id) => !was.has(id))
-    if (named.length > 0) await this.db.blobOrphans.bulkDelete(named)
+    // Most devices hold no orphan: a first pull of many files then skips a delete per chunk.
+    if (named.length > 0 && (await this.db.blobOrphans.count()) > 0) await this.db.blobOrphans.bulkDelete(named)
     const left = [...was].filter((id) => !is.has(id))
     if (left.length === 0) return
     const still = new Set((await this.db.attachments.where("chunks").anyOf(left).toArray()).flatMap((row) => row.chunks))

@@ -64,12 +64,14 @@ export function BackupPage() {
     onProgress: (phase: ExportPhase, done: number, total: number) =>
       setExportProgress(total === 0 ? null : { label: phase === "fetching" ? "Fetching attachments" : "Reading attachments", done, total }),
     // Never a silent partial export: the person sees which files are missing and decides.
-    withoutUnavailable: async (files: ReadonlyArray<UnavailableFile>) =>
-      window.confirm(
+    withoutUnavailable: async (files: ReadonlyArray<UnavailableFile>) => {
+      const notes = await db.notes.bulkGet(files.map((file) => file.noteId))
+      return window.confirm(
         `${files.length} attached ${files.length === 1 ? "file" : "files"} could not be fetched:\n` +
-          files.map((file) => `• ${file.name}: ${file.reason}`).join("\n") +
+          files.map((file, i) => `• ${file.name} (in “${notes[i]?.title || "Untitled"}”): ${file.reason}`).join("\n") +
           "\n\nExport without them? Cancel exports nothing."
       )
+    }
   }
 
   const exportFile = () =>
