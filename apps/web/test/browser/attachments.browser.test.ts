@@ -138,7 +138,26 @@ describe.skipIf(!chromiumPath)("attachments in Chromium", () => {
     await phone.page.goto(link)
     await expect.poll(() => titlesIn(phone.page), { timeout: 30_000 }).toContain("Holiday")
     await expect.poll(() => phone.page.getByRole("img", { name: "has attachments" }).count()).toBe(1)
+    // The server answers the chunk's fetch as if it did not hold it: the preview says so and offers to try again.
+    const chunkFetch = /\/blobs\/[^/]+$/
+    await phone.context.route(chunkFetch, (route) =>
+      route.request().method() === "GET"
+        ? route.fulfill({
+            status: 404,
+            contentType: "application/json",
+            body: JSON.stringify({ _tag: "BlobNotFound", message: "No such blob" })
+          })
+        : route.fallback()
+    )
     await openPreviewOf(phone.page, noteId)
+    const stuck = preview(phone.page)
+      .getByRole("alert")
+      .filter({ hasText: /^beach\.png could not be fetched yet\. Not on the server yet: .* It is fetched again\. Try again$/ })
+    await stuck.waitFor({ timeout: 30_000 })
+    expect(await seriousViolations(phone.page)).toEqual([])
+    await screenshot(phone.page, "attachment-placeholder")
+    await phone.context.unroute(chunkFetch)
+    await stuck.getByRole("button", { name: "Try again" }).click()
     await expect.poll(() => naturalWidthOf(phone.page, "beach.png"), { timeout: 30_000 }).toBe(48)
     await screenshot(phone.page, "attachment-image-paired")
   })
