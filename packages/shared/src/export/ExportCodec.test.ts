@@ -125,6 +125,11 @@ describe("ExportCodec", () => {
     expect(error).toMatchObject({ _tag: "NotAQuireExport", message: expect.stringMatching(/file f1 is damaged/) })
   })
 
+  it("carries a workspace with no documents", async () => {
+    const empty = { documents: [], files: [] }
+    expect(await run(decodeExport(await run(encodeExport(empty))))).toEqual(empty)
+  })
+
   it("carries a file bigger than a chunk byte for byte", async () => {
     const big = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => (i * 7919) & 0xff)
     const file = await run(encodeExport({ documents, files: [{ fileId: "big", bytes: big }] }))

@@ -11,7 +11,7 @@
  *   passphrase: salt (16 bytes) · PBKDF2-SHA-256 iterations u32 · nonce (12 bytes) ·
  *               AES-256-GCM(payload), with everything before the ciphertext as additional data
  *   payload v1: envelope of (docId, snapshot) pairs
- *   payload v2: envelope length u32 · envelope · file count u32 ·
+ *   payload v2: envelope length u32 (0: no documents) · envelope · file count u32 ·
  *               count × (fileId length u8 · fileId UTF-8 · SHA-256 of the file (32) · length u64 · bytes)
  *
  * The whole file is built and read in memory (a browser download is one Blob anyway): fine for
@@ -77,7 +77,8 @@ const fromUtf8 = new TextDecoder("utf-8", { fatal: true })
  * never through a growing buffer.
  */
 const encodePayload = (contents: ExportContents): Uint8Array => {
-  const envelope = encodeEnvelope(contents.documents)
+  // An envelope holds at least one document; a workspace with none exports an empty section.
+  const envelope = contents.documents.length === 0 ? new Uint8Array(0) : encodeEnvelope(contents.documents)
   const files = contents.files.map((file) => {
     const id = utf8.encode(file.fileId)
     if (id.length === 0 || id.length > 0xff) throw new RangeError(`file id of ${id.length} bytes`)
@@ -124,7 +125,8 @@ const decodePayload = (payload: Uint8Array): Either.Either<ExportContents, strin
     return view.getUint32(at - 4)
   }
   try {
-    const documents = decodeEnvelope(take(u32()))
+    const section = take(u32())
+    const documents = section.length === 0 ? Either.right([]) : decodeEnvelope(section)
     if (Either.isLeft(documents)) return Either.left(documents.left.message)
     const count = u32()
     const files: Array<ExportFile> = []
