@@ -25,7 +25,7 @@ export const orphanGraceMs = 30 * 24 * 60 * 60 * 1000
 /** How long a collection that had to wait waits before it looks again. */
 export const heldRetryMs = 60 * 60 * 1000
 
-/** What a collection did, or why it held off (`held`): for tests and the status. */
+/** What a collection did, or why it held off (`held`). */
 export type Collection =
   | { readonly kind: "not-master" }
   | { readonly kind: "nothing-due" }
