@@ -3,7 +3,11 @@
  * by the master only after 30 days, and never while some device cannot read a change.
  */
 import { describe, expect, it } from "vitest"
+import { readMeta } from "../src/data/Meta.js"
 import { heldRetryMs } from "../src/sync/BlobCollector.js"
+import { makeSyncApi } from "../src/sync/SyncApi.js"
+import { SyncEngine } from "../src/sync/SyncEngine.js"
+import { workspaceKeyOf } from "../src/sync/Workspace.js"
 import { days, serverBlobStatus, testClock, withClock } from "./support/ClockedDevice.js"
 import { createDevice, joinDevice, type Device } from "./support/Device.js"
 import { attachmentsOfNote, fileBytes, fileOf, readBack, sha256Hex } from "./support/Files.js"
@@ -143,6 +147,44 @@ describe("unreferenced attachment chunks", () => {
     clock.advance(heldRetryMs)
     expect(await laptop.engine.collectChunks()).toEqual({ kind: "collected", removed: manifest.chunks })
     expect(await onServer(laptop, manifest.chunks)).toEqual([404])
+  })
+
+  it("a file added again on another device while the master deletes its chunk gets the chunk back from the master", async () => {
+    const { clock, laptop } = await masterWithClock()
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    server.track(phone)
+    const bytes = fileBytes(4000, 12)
+    const id = await laptop.notes.create({ title: "first time" })
+    const manifest = await laptop.files.add(id, fileOf(bytes, "again.png"))
+    await laptop.engine.syncOnce()
+    await laptop.notes.deleteForever(id)
+    await laptop.engine.syncOnce()
+    clock.advance(days(31))
+
+    // The phone adds the same bytes: the server still has the chunk, so the phone does not send it.
+    const again = await phone.notes.create({ title: "second time" })
+    await phone.files.add(again, fileOf(bytes, "again.png"))
+    await phone.engine.uploadChunks()
+    expect(await phone.db.blobUploads.count()).toBe(0)
+    // The master deletes it, and the phone's note names it just after.
+    const credentials = (await readMeta(laptop.db, "workspace"))!
+    const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
+    const racing = {
+      ...api,
+      deleteBlob: async (blobId: string) => {
+        const deleted = await api.deleteBlob(blobId)
+        await phone.engine.pushAll()
+        return deleted
+      }
+    }
+    const engine = new SyncEngine(laptop.db, laptop.store, racing, await workspaceKeyOf(credentials))
+    await engine.syncOnce()
+    expect(await laptop.db.blobOrphans.count()).toBe(0)
+    expect(await laptop.db.blobUploads.count()).toBe(1)
+    await engine.syncOnce()
+    expect(await onServer(laptop, manifest.chunks)).toEqual([200])
+    const [listed] = await attachmentsOfNote(laptop, again)
+    expect(sha256Hex(await readBack(laptop, listed!))).toBe(sha256Hex(bytes))
   })
 
   it("a device that is not the master never removes a chunk, however old", async () => {

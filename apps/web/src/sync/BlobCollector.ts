@@ -15,7 +15,7 @@ import { Either } from "effect"
 import { LoroDoc } from "loro-crdt"
 import type { DocStore } from "../data/DocStore.js"
 import { readMeta } from "../data/Meta.js"
-import type { QuireDb } from "../data/QuireDb.js"
+import type { BlobOrphanRow, QuireDb } from "../data/QuireDb.js"
 import type { SyncApi } from "./SyncApi.js"
 import type { SyncError } from "./SyncError.js"
 
@@ -48,7 +48,9 @@ export class BlobCollector {
     private readonly db: QuireDb,
     private readonly store: DocStore,
     private readonly api: Pick<SyncApi, "deleteBlob">,
-    private readonly clock: () => number = Date.now
+    private readonly clock: () => number = Date.now,
+    /** Pulls what other devices wrote since (the engine's pull): run just before and just after deleting. */
+    private readonly catchUp: () => Promise<void> = async () => {}
   ) {}
 
   /**
@@ -103,15 +105,25 @@ export class BlobCollector {
       this.heldUntil = now + heldRetryMs
       return { kind: "held", reason }
     }
-    const removed: Array<string> = []
+    // Another device may be naming one of these again right now (the same file added anew, its
+    // chunks found on the server so not sent): reading the log just before deleting narrows that
+    // to the instant between, and reading it again after lets this device send back what it holds.
+    await this.catchUp()
+    const removed: Array<BlobOrphanRow> = []
+    let failure: SyncError | undefined
     for (const orphan of due) {
       if (!(await this.stillOrphan(orphan.id, orphan.since))) continue
       const deleted = await this.api.deleteBlob(orphan.id)
-      if (Either.isLeft(deleted)) return { kind: "collected", removed, failure: deleted.left }
-      removed.push(orphan.id)
-      await this.removeHere(orphan.id, orphan.since)
+      if (Either.isLeft(deleted)) {
+        failure = deleted.left
+        break
+      }
+      removed.push(orphan)
     }
-    return { kind: "collected", removed }
+    if (removed.length > 0 && !failure) await this.catchUp()
+    for (const orphan of removed) await this.removeHere(orphan.id, orphan.since)
+    const ids = removed.map((orphan) => orphan.id)
+    return failure ? { kind: "collected", removed: ids, failure } : { kind: "collected", removed: ids }
   }
 
   /** Checked again in the transaction that removes it here: a file added meanwhile keeps its chunk, and sends it again. */

@@ -90,7 +90,13 @@ export class SyncEngine {
     this.pusher = new OutboxPusher(db, api, this.options, () => store.clock())
     this.uploader = new BlobUploader(db, api, () => store.clock())
     this.fetcher = new BlobFetcher(db, api, key, () => store.clock())
-    this.collector = new BlobCollector(db, store, api, () => store.clock())
+    this.collector = new BlobCollector(
+      db,
+      store,
+      api,
+      () => store.clock(),
+      () => this.pullAll()
+    )
   }
 
   subscribe(listener: (status: SyncStatus) => void): () => void {
