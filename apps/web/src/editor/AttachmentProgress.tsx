@@ -20,22 +20,24 @@ interface FileUploading {
 const uploadsOf = async (db: QuireDb, noteId: string): Promise<ReadonlyArray<FileUploading>> => {
   const queued = await db.blobUploads.where("noteId").equals(noteId).toArray()
   if (queued.length === 0) return []
-  const files = await db.attachments.where("noteId").equals(noteId).toArray()
-  return files.flatMap((file) => {
+  // In the order the files were added.
+  const addedAt = new Map<string, number>()
+  for (const row of queued) addedAt.set(row.fileId, Math.min(row.createdAt, addedAt.get(row.fileId) ?? Infinity))
+  const files = (await db.attachments.where("noteId").equals(noteId).toArray())
+    .filter((file) => addedAt.has(file.fileId))
+    .sort((a, b) => addedAt.get(a.fileId)! - addedAt.get(b.fileId)!)
+  return files.map((file) => {
     const left = queued.filter((row) => row.fileId === file.fileId)
-    if (left.length === 0) return []
     const total = new Set(file.chunks).size
     const failed = left.find((row) => row.error !== undefined)
-    return [
-      {
-        fileId: file.fileId,
-        name: file.name,
-        done: Math.max(0, total - left.length),
-        total,
-        ...(failed?.error !== undefined ? { error: failed.error } : {}),
-        retried: failed?.retryAt !== Infinity
-      }
-    ]
+    return {
+      fileId: file.fileId,
+      name: file.name,
+      done: Math.max(0, total - left.length),
+      total,
+      ...(failed?.error !== undefined ? { error: failed.error } : {}),
+      retried: failed?.retryAt !== Infinity
+    }
   })
 }
 
@@ -60,7 +62,11 @@ export function AttachmentProgress({
   return (
     <div className="attachment-progress" aria-label="Files being added" role="group">
       {adding.map((file) =>
-        file.error === undefined ? (
+        file.queued ? (
+          <p key={file.key} role="status">
+            {file.name} waits for the files before it
+          </p>
+        ) : file.error === undefined ? (
           <p key={file.key} role="status">
             Encrypting {file.name} {file.percent}%
             <progress max={100} value={file.percent} aria-label={`Encrypting ${file.name}`} />

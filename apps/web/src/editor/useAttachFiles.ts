@@ -17,6 +17,8 @@ export interface FileBeingAdded {
   readonly key: number
   readonly name: string
   readonly percent: number
+  /** Still waiting for the files before it. */
+  readonly queued: boolean
   readonly error?: string
 }
 
@@ -85,11 +87,12 @@ export const useAttachFiles = ({
       if (files.length === 0) return
       const markedIn = view.current ?? undefined
       const mark = markedIn && markInsertionPoint(markedIn, at)
-      const rows = files.map((file) => ({ key: ++lastKey, name: file.name || "file", percent: 0 }))
+      const rows = files.map((file) => ({ key: ++lastKey, name: file.name || "file", percent: 0, queued: true }))
       setAdding((shown) => [...shown, ...rows])
       queue.current = queue.current.then(async () => {
         for (const [i, file] of files.entries()) {
           const { key } = rows[i]!
+          update(key, { queued: false })
           try {
             const attachments = await loadAttachments()
             const manifest = await attachments.add(noteId, file, (done, total) =>

@@ -98,22 +98,27 @@ const attachThroughButton = async (page: Page, files: ReadonlyArray<string>) => 
 describe.skipIf(!chromiumPath)("attachments in Chromium", () => {
   const suite = chromiumPerSuite()
 
-  it("a PNG attached offline waits to upload, shows in the preview, marks the note in the list, and opens on a paired device", async () => {
+  it("a PNG and a larger file attached offline wait to upload, the image shows in the preview, the list marks the note, and a paired device opens it", async () => {
     const { context, page } = await suite.device()
     await createWorkspaceIn(page, "Laptop")
     const noteId = await createNoteIn(page, "Holiday", "Our picture:")
     const png = await writeTemp("beach.png", pngOf(48, 32))
+    const tickets = await writeTemp("tickets.bin", randomBytes(2.5 * 1024 * 1024))
 
     await waitForServiceWorker(page)
     await context.setOffline(true)
     await page.locator(".body-editor .cm-content").click()
     await page.keyboard.press("End")
-    await attachThroughButton(page, [png])
-    const uploading = page.getByRole("status").filter({ hasText: /^Uploading beach\.png 0 of 1/ })
-    await uploading.waitFor()
-    await expect.poll(() => bodyTextOf(page)).toMatch(/^Our picture:\n!\[beach\.png\]\(attachment:[0-9a-f]{32}\)\n$/)
+    await attachThroughButton(page, [png, tickets])
+    // One after the other, each with its own row: both wait for the network, counted in 1 MiB chunks.
+    const uploading = page.getByRole("group", { name: "Files being added" }).getByRole("status")
+    await expect.poll(() => uploading.allTextContents()).toEqual(["Uploading beach.png 0 of 1", "Uploading tickets.bin 0 of 3"])
+    const fileLink = "\\(attachment:[0-9a-f]{32}\\)"
+    await expect
+      .poll(() => bodyTextOf(page))
+      .toMatch(new RegExp(`^Our picture:\\n!\\[beach\\.png\\]${fileLink}\\n\\[tickets\\.bin\\]${fileLink}\\n$`))
     await waitUntilSaved(page)
-    await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toMatch(/^Offline \(.*B of files\)$/)
+    await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toMatch(/^Offline \(.*2\.5 MB of files\)$/)
     await screenshot(page, "attachment-progress")
     expect(await seriousViolations(page)).toEqual([])
     await page.emulateMedia({ colorScheme: "dark" })
@@ -122,7 +127,7 @@ describe.skipIf(!chromiumPath)("attachments in Chromium", () => {
 
     await context.setOffline(false)
     await page.getByRole("button", { name: "Sync now" }).click()
-    await uploading.waitFor({ state: "detached", timeout: 30_000 })
+    await expect.poll(() => uploading.count(), { timeout: 30_000 }).toBe(0)
     await page.getByRole("button", { name: "Preview" }).click()
     await expect.poll(() => naturalWidthOf(page, "beach.png")).toBe(48)
     expect(await seriousViolations(page)).toEqual([])
