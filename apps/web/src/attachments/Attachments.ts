@@ -17,7 +17,7 @@ const newFileId = () => crypto.randomUUID().replaceAll("-", "")
 export class Attachments {
   private keys: Promise<ChunkKeys> | undefined
 
-  /** `onChange` runs after each stored file: the tab tells the sync leader to upload. */
+  /** `onChange` runs as a file's chunks are stored and after each stored file: the tab tells the sync leader to upload. */
   constructor(
     private readonly store: DocStore,
     private readonly workspaceKey: CryptoKey,
@@ -36,7 +36,8 @@ export class Attachments {
       file,
       { fileId: newFileId(), noteId },
       onProgress,
-      this.store.clock
+      this.store.clock,
+      this.onChange
     )
     await this.store.change(
       noteId,

@@ -82,7 +82,9 @@ export const storeChunks = async (
   file: FileLike,
   place: { readonly fileId: string; readonly noteId: string },
   onProgress: ChunkProgress = () => {},
-  clock: () => number = Date.now
+  clock: () => number = Date.now,
+  /** After each batch is stored: the sync worker can start uploading while the rest is sealed. */
+  onStored: () => void = () => {}
 ): Promise<AttachmentManifest> => {
   const hash = (await createSHA256()).init()
   const chunks: Array<string> = []
@@ -105,6 +107,7 @@ export const storeChunks = async (
     })
     stored = Math.min(file.size, stored + batch.reduce((sum, chunk) => sum + chunk.plainBytes, 0))
     onProgress(stored, file.size)
+    onStored()
   }
   let writing: Promise<void> = Promise.resolve()
   let batch: Array<{ id: string; bytes: Uint8Array }> = []
