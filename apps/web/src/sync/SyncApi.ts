@@ -3,20 +3,38 @@
  * token, and every failure turned into a `SyncError`. Calls take an AbortSignal so a
  * long-poll can be cut short when there is something to push.
  */
-import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
-import { protocolHeader, protocolVersion, QuireApi } from "@quire/shared"
+import { FetchHttpClient, HttpApiClient, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
+import { bufferSource, protocolHeader, protocolVersion, QuireApi } from "@quire/shared"
 import { Effect, Either, Encoding } from "effect"
 import { toSyncError, type SyncError } from "./SyncError.js"
 
 export type Result<A> = Either.Either<A, SyncError>
 
+/**
+ * Binary bodies handed to fetch as a Blob: Chromium sends a 1 MiB body two to three times
+ * faster as a Blob than as the same bytes in a Uint8Array (over loopback, about 60 against
+ * 160 ms on a busy machine), the difference between an attachment uploading at its disk's pace
+ * or the browser's.
+ */
+const bytesAsBlob = (request: HttpClientRequest.HttpClientRequest) =>
+  request.body._tag === "Uint8Array"
+    ? HttpClientRequest.setBody(
+        request,
+        HttpBody.raw(new Blob([bufferSource(request.body.body)]), {
+          contentType: request.body.contentType,
+          contentLength: request.body.body.length
+        })
+      )
+    : request
+
 /** Every request names the protocol it speaks, so a server speaking another says "update the app". */
-export const makeClient = (serverUrl: string, token?: string) =>
+export const makeClient = (serverUrl: string, token?: string, bodies: "as given" | "bytes as Blob" = "as given") =>
   HttpApiClient.make(QuireApi, {
     baseUrl: serverUrl,
     transformClient: HttpClient.mapRequest((request) => {
       const named = HttpClientRequest.setHeader(request, protocolHeader, String(protocolVersion))
-      return token === undefined ? named : HttpClientRequest.bearerToken(named, token)
+      const sent = bodies === "bytes as Blob" ? bytesAsBlob(named) : named
+      return token === undefined ? sent : HttpClientRequest.bearerToken(sent, token)
     })
   }).pipe(Effect.provide(FetchHttpClient.layer))
 
@@ -32,6 +50,7 @@ const idBytes = (id: string) => Either.getOrThrow(Encoding.decodeBase64Url(id))
 export const makeSyncApi = (serverUrl: string, token: string, workspaceId: string) => {
   // Built once: deriving the client from the contract is far slower than a request on loopback.
   const client: Effect.Effect<Client> = Effect.succeed(Effect.runSync(makeClient(serverUrl, token)))
+  const blobClient: Effect.Effect<Client> = Effect.succeed(Effect.runSync(makeClient(serverUrl, token, "bytes as Blob")))
   const path = { ws: workspaceId }
   const call = <A, E>(f: (client: Client) => Effect.Effect<A, E>, signal?: AbortSignal) => run(Effect.flatMap(client, f), signal)
   return {
@@ -45,7 +64,8 @@ export const makeSyncApi = (serverUrl: string, token: string, workspaceId: strin
     compact: (payload: { key: Uint8Array; covers: number; clientSeq: number; data: Uint8Array }) =>
       call((c) => c.changes.compact({ path, payload })),
     // Blob ids are base64url text on the device (in manifests and tables) and bytes in the contract.
-    putBlob: (id: string, data: Uint8Array) => call((c) => c.blobs.put({ path: { ws: workspaceId, id: idBytes(id) }, payload: data })),
+    putBlob: (id: string, data: Uint8Array) =>
+      run(Effect.flatMap(blobClient, (c) => c.blobs.put({ path: { ws: workspaceId, id: idBytes(id) }, payload: data }))),
     getBlob: (id: string) => call((c) => c.blobs.get({ path: { ws: workspaceId, id: idBytes(id) } })),
     missingBlobs: (ids: ReadonlyArray<string>) =>
       call((c) => c.blobs.missing({ path, payload: { ids: ids.map(idBytes) } })).then(
