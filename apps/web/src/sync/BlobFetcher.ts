@@ -55,7 +55,16 @@ export class BlobFetcher {
   /** Fetches every due chunk; a failure other than a missing or damaged chunk ends it with that error. */
   async fetchAll(onProgress: () => Promise<void> = async () => {}): Promise<SyncError | undefined> {
     const now = this.clock()
-    const queue = await this.db.blobWants.filter((row) => (row.retryAt ?? 0) <= now).toArray()
+    const due = await this.db.blobWants.filter((row) => (row.retryAt ?? 0) <= now).toArray()
+    // Chunks that arrived meanwhile (another tab, an upload of the same file) are found in one read, not one per chunk.
+    const held = new Set(
+      await this.db.blobs
+        .where("id")
+        .anyOf(due.map((row) => row.id))
+        .primaryKeys()
+    )
+    if (held.size > 0) await this.db.blobWants.bulkDelete([...held])
+    const queue = due.filter((row) => !held.has(row.id))
     let failure: SyncError | undefined
     const worker = async () => {
       for (let row = queue.shift(); row && !failure; row = queue.shift()) {
@@ -69,10 +78,6 @@ export class BlobFetcher {
   }
 
   private async fetch(want: BlobWantRow): Promise<SyncError | undefined> {
-    if ((await this.db.blobs.where("id").equals(want.id).count()) > 0) {
-      await this.db.blobWants.delete(want.id)
-      return undefined
-    }
     const fetched = await this.api.getBlob(want.id)
     if (Either.isLeft(fetched) && fetched.left.tag !== "BlobNotFound") return fetched.left
     const sealed = Either.isRight(fetched) ? fetched.right : undefined
