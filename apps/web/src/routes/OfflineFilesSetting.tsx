@@ -4,18 +4,22 @@
  * asks for one at once.
  */
 import { useLiveQuery } from "dexie-react-hooks"
-import { useEffect, useState } from "react"
+import { chunkBytes } from "@quire/shared"
+import { useState } from "react"
 import { keepOfflineKey } from "../attachments/KeepOffline.js"
 import { useSession } from "../app/Session.js"
 import type { QuireDb } from "../data/QuireDb.js"
 import { formatSize } from "../ui/fileSize.js"
 
-/** How often the figure is read again while shown: summing reads every chunk, too much for a live query. */
-const recountMs = 5_000
-
+/**
+ * The bytes of attached files held on this device, from the manifests (every chunk but a file's
+ * last is `chunkBytes`) and the ids of the chunks held: no chunk is read to count it.
+ */
 const keptBytes = async (db: QuireDb) => {
+  const sizes = new Map<string, number>()
+  await db.attachments.each((file) => file.chunks.forEach((id, i) => sizes.set(id, Math.min(chunkBytes, file.size - i * chunkBytes))))
   let bytes = 0
-  await db.blobs.each((row) => (bytes += row.data.byteLength))
+  for (const id of await db.blobs.toCollection().primaryKeys()) bytes += sizes.get(id) ?? 0
   return bytes
 }
 
@@ -25,17 +29,7 @@ export function OfflineFilesSetting() {
   // The box follows a click at once; the stored value catches up.
   const [chosen, setChosen] = useState<boolean | null>(null)
   const keep = chosen ?? stored
-  const [kept, setKept] = useState<number | null>(null)
-  useEffect(() => {
-    let open = true
-    const count = () => void keptBytes(db).then((bytes) => open && setKept(bytes))
-    count()
-    const timer = setInterval(count, recountMs)
-    return () => {
-      open = false
-      clearInterval(timer)
-    }
-  }, [db])
+  const kept = useLiveQuery(() => keptBytes(db), [db])
 
   return (
     <section className="card" aria-label="Files on this device">
@@ -55,7 +49,7 @@ export function OfflineFilesSetting() {
       </label>
       <p className="muted">
         On: every attached file is downloaded to this device in the background, so all of them open without a network. Off: a file is
-        downloaded when a note showing it is opened. {kept === null ? "" : `${formatSize(kept)} of files are kept on this device now.`}
+        downloaded when a note showing it is opened. {kept === undefined ? "" : `${formatSize(kept)} of files are kept on this device now.`}
       </p>
     </section>
   )
