@@ -7,11 +7,10 @@
  */
 import { attachmentsOf, putAttachment, workspaceDocId, type AttachmentManifest } from "@quire/schema"
 import { bufferSource, decodeExport, makeChunkKeys, type ChunkKeys, type ExportContents, type ExportFile } from "@quire/shared"
-import { sha256 } from "@noble/hashes/sha2.js"
-import { bytesToHex } from "@noble/hashes/utils.js"
 import { Effect, Either } from "effect"
 import { LoroDoc } from "loro-crdt"
 import { storeChunks } from "../attachments/ChunkedFile.js"
+import { sha256Hex } from "./ExportFiles.js"
 import type { DeviceRegistry } from "../data/DeviceRegistry.js"
 import { DocStore } from "../data/DocStore.js"
 import { createWorkspace, workspaceKeyOf, type OpenedWorkspace } from "../sync/Workspace.js"
@@ -39,7 +38,8 @@ const manifestsOf = (docId: string, bytes: Uint8Array): Array<AttachmentManifest
 
 /** Stores one exported file under the new key; `undefined` if it is not the file its manifest names. */
 const storeFile = async (store: DocStore, keys: ChunkKeys, noteId: string, manifest: AttachmentManifest, file: ExportFile) => {
-  if (file.bytes.length !== manifest.size || bytesToHex(sha256(file.bytes)) !== manifest.sha256) return undefined
+  // The reader checked each file against the SHA-256 it was written with, and says which that was.
+  if (file.bytes.length !== manifest.size || (file.sha256 ?? (await sha256Hex(file.bytes))) !== manifest.sha256) return undefined
   const stored = await storeChunks(
     store.db,
     keys,

@@ -13,6 +13,9 @@ const files = [
   { fileId: "f2", bytes: new Uint8Array(0) }
 ]
 const contents: ExportContents = { documents, files }
+const shaHex = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
+/** What the decoder gives back: each file with the SHA-256 it checked. */
+const decoded: ExportContents = { documents, files: files.map((file) => ({ ...file, sha256: shaHex(file.bytes) })) }
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
 const failure = async <A, E extends { _tag: string; message: string }>(effect: Effect.Effect<A, E>) => {
   const exit = await Effect.runPromiseExit(effect)
@@ -54,7 +57,7 @@ describe("ExportCodec", () => {
     expect(hex(file.subarray(0, 6))).toBe("514558500200")
     expect(hex(file.subarray(6))).toBe(payloadByHand().toString("hex"))
     expect(exportIsSealed(file)).toBe(false)
-    expect(await run(decodeExport(file))).toEqual(contents)
+    expect(await run(decodeExport(file))).toEqual(decoded)
   })
 
   it("seals with a passphrase: the fixed vector is stable and opens only with that passphrase", async () => {
@@ -64,7 +67,7 @@ describe("ExportCodec", () => {
     expect(hex(file)).toBe(expected.toString("hex"))
     expect(createHash("sha256").update(file).digest("hex").slice(0, 16)).toBe("d98c188e5e3091d8")
     expect(exportIsSealed(file)).toBe(true)
-    expect(await run(decodeExport(file, "correct horse"))).toEqual(contents)
+    expect(await run(decodeExport(file, "correct horse"))).toEqual(decoded)
     expect(await failureTag(decodeExport(file, "wrong horse"))).toBe("WrongPassphrase")
     expect(await failureTag(decodeExport(file))).toBe("PassphraseRequired")
   })
@@ -123,6 +126,13 @@ describe("ExportCodec", () => {
     changed[changed.length - 44]! ^= 1
     const error = await failure(decodeExport(changed))
     expect(error).toMatchObject({ _tag: "NotAQuireExport", message: expect.stringMatching(/file f1 is damaged/) })
+  })
+
+  it("writes a SHA-256 the caller computed as given, and the reader refuses the file when it was wrong", async () => {
+    const given = { documents, files: [{ ...files[0]!, sha256: shaHex(files[0]!.bytes) }] }
+    expect((await run(decodeExport(await run(encodeExport(given))))).files).toEqual(given.files)
+    const wrong = { documents, files: [{ ...files[0]!, sha256: shaHex(new Uint8Array([1])) }] }
+    expect((await failure(decodeExport(await run(encodeExport(wrong))))).message).toMatch(/file f1 is damaged/)
   })
 
   it("carries a workspace with no documents", async () => {
