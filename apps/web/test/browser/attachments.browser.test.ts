@@ -245,6 +245,7 @@ describe.skipIf(!chromiumPath)("attachments in Chromium", () => {
     await kept.getByRole("checkbox", { name: "Keep attachments offline" }).check()
     await expect.poll(() => kept.textContent(), { timeout: 30_000 }).toMatch(/[1-9]\d* B of files are kept on this device now\./)
     expect(await seriousViolations(phone.page)).toEqual([])
+    await screenshot(phone.page, "attachment-keep-offline")
     await phone.page.reload()
     expect(await kept.getByRole("checkbox", { name: "Keep attachments offline" }).isChecked()).toBe(true)
   })
