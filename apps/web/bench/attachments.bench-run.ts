@@ -9,6 +9,7 @@
  * Writes bench-results/attachments.json.
  */
 import { randomBytes } from "node:crypto"
+import { readFileSync } from "node:fs"
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises"
 import { cpus, loadavg, tmpdir } from "node:os"
 import * as path from "node:path"
@@ -103,6 +104,31 @@ const chunkRequests = (page: Page, method: "PUT" | "GET") => {
   return seen
 }
 
+/** CPU time the server's process has used, in ms (Linux's /proc; undefined elsewhere): shows whether the server is what waits. */
+const cpuMsOf = (pid: number | undefined): number | undefined => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return undefined
+  }
+}
+
+/** The server's share of one core between `from` (its CPU ms then) and now, over `ms`. */
+const serverCpuRow = (what: string, pid: number | undefined, from: number | undefined, ms: number) => {
+  const to = cpuMsOf(pid)
+  return from === undefined || to === undefined
+    ? []
+    : [
+        {
+          measure: `${what}: server process CPU, share of one core (the embedded database runs inside it)`,
+          value: Number(((to - from) / ms).toFixed(2)),
+          unit: "",
+          target: ""
+        }
+      ]
+}
+
 const rate = (bytes: number, ms: number) => Number((bytes / 1024 / 1024 / (ms / 1000)).toFixed(1))
 
 const heapRows = (what: string, heap: { tab: HeapFigures; worker: HeapFigures | undefined }, target: string) => [
@@ -175,6 +201,8 @@ const measureOn = async (database: string, env: Record<string, string>, filePath
     // When chunks went out, to tell storing, waiting and sending apart.
     const puts = chunkRequests(laptop, "PUT")
     const uploaded = uploadedIn(laptop, noteId)
+    const serverPid = app.server.process.pid
+    const serverCpuAtChoice = cpuMsOf(serverPid)
     const chosenAt = now()
     await chooser.setFiles(filePath)
     const upload = await uploaded
@@ -204,6 +232,7 @@ const measureOn = async (database: string, env: Record<string, string>, filePath
       unit: "MB/s",
       target: ""
     })
+    rows.push(...serverCpuRow("upload", serverPid, serverCpuAtChoice, upload.uploaded - chosenAt))
     rows.push(...heapRows("upload", uploadHeap, "≤ 64 MB"))
 
     // Download: the paired profile opens the note; the file is ready once every chunk is fetched and checked.
@@ -211,6 +240,7 @@ const measureOn = async (database: string, env: Record<string, string>, filePath
     const phoneHeap = await startHeapSampler(phone)
     const endDownload = await phoneHeap.measure()
     const gets = chunkRequests(phone, "GET")
+    const serverCpuAtOpen = cpuMsOf(serverPid)
     const openedAt = now()
     const readyMs = await openUntilReady(phone, noteId, fileName)
     const downloadHeap = endDownload()
@@ -232,6 +262,7 @@ const measureOn = async (database: string, env: Record<string, string>, filePath
       unit: "MB/s",
       target: ""
     })
+    rows.push(...serverCpuRow("download", serverPid, serverCpuAtOpen, readyMs))
     rows.push(...heapRows("download", downloadHeap, "≤ 64 MB"))
 
     // Saving it: every chunk read from the device, checked and decrypted into the file the browser saves.
