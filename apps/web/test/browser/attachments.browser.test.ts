@@ -282,7 +282,9 @@ describe.skipIf(!chromiumPath)("attachments on a full workspace in Chromium", ()
   it("a file that does not fit says so on the file and in the status bar, and stays on the device", async () => {
     const { page } = await suite.device()
     await createWorkspaceIn(page)
-    await createNoteIn(page, "Papers", "")
+    await page.getByRole("button", { name: "New note" }).click()
+    await page.getByLabel("Title").fill("Papers")
+    await waitUntilSaved(page)
     await attachThroughButton(page, [await writeTemp("scan.pdf", randomBytes(400 * 1024))])
     await page
       .getByRole("alert")
