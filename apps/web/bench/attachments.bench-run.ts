@@ -31,41 +31,43 @@ const databases: ReadonlyArray<{ readonly name: string; readonly env: Record<str
 const now = () => performance.timeOrigin + performance.now()
 
 /**
- * Resolves, in the page's clock, when note `noteId` lists a file and no chunk of it waits to
- * upload: a chunk leaves `blobUploads` only once the server holds it. Reads IndexedDB directly,
- * every 25 ms, so the app's own code is not what is timed. `stored` is when the file was first
- * seen stored on the device.
+ * Resolves, in the page's clock, when the file is stored on the device (its link is in the body:
+ * `add` resolved) and when the server holds every chunk: the editor's upload progress is gone,
+ * as a person sees it, confirmed by one read of `blobUploads` (a chunk leaves it only once the
+ * server holds it). The page is looked at every 25 ms; IndexedDB is read only to confirm, so the
+ * bench's own reads do not queue between the app's writes.
  */
-const uploadedIn = (page: Page, noteId: string) =>
+const uploadedIn = (page: Page) =>
   page.evaluate(
-    (id) =>
+    () =>
       new Promise<{ stored: number; uploaded: number }>((resolve, reject) => {
         const request = <T>(r: IDBRequest<T>) =>
           new Promise<T>((ok, fail) => {
             r.onsuccess = () => ok(r.result)
             r.onerror = () => fail(r.error)
           })
-        void (async () => {
+        const waitingChunks = async () => {
           const current = await request(indexedDB.open("quire-device"))
           const { value } = await request<{ value: string }>(current.transaction("settings").objectStore("settings").get("current"))
           current.close()
           const db = await request(indexedDB.open(`quire-workspace-${value}`))
-          const clock = () => performance.timeOrigin + performance.now()
-          let stored: number | undefined
-          for (;;) {
-            const tx = db.transaction(["attachments", "blobUploads"])
-            const files = await request(tx.objectStore("attachments").index("noteId").count(id))
-            const waiting = await request(tx.objectStore("blobUploads").count())
-            if (files > 0) stored ??= clock()
-            if (files > 0 && waiting === 0) {
-              db.close()
-              return resolve({ stored: stored!, uploaded: clock() })
-            }
-            await new Promise((wait) => setTimeout(wait, 25))
+          const count = await request(db.transaction("blobUploads").objectStore("blobUploads").count())
+          db.close()
+          return count
+        }
+        const clock = () => performance.timeOrigin + performance.now()
+        let stored: number | undefined
+        const check = async () => {
+          if (stored === undefined && document.querySelector(".body-editor .cm-content")?.textContent?.includes("attachment:"))
+            stored = clock()
+          if (stored !== undefined && !document.querySelector(".attachment-progress")) {
+            const at = clock()
+            if ((await waitingChunks()) === 0) return resolve({ stored, uploaded: at })
           }
-        })().catch(reject)
-      }),
-    noteId
+          setTimeout(() => void check().catch(reject), 25)
+        }
+        void check().catch(reject)
+      })
   )
 
 /** Clicks the note in the list, shows the preview, and resolves with ms from the click until the file is ready to save. */
@@ -200,7 +202,7 @@ const measureOn = async (database: string, env: Record<string, string>, filePath
     const [chooser] = await Promise.all([laptop.waitForEvent("filechooser"), laptop.getByRole("button", { name: "Attach file" }).click()])
     // When chunks went out, to tell storing, waiting and sending apart.
     const puts = chunkRequests(laptop, "PUT")
-    const uploaded = uploadedIn(laptop, noteId)
+    const uploaded = uploadedIn(laptop)
     const serverPid = app.server.process.pid
     const serverCpuAtChoice = cpuMsOf(serverPid)
     const chosenAt = now()
