@@ -4,12 +4,12 @@
  * download (the note opened on a paired profile → the file ready to save) on the other, in
  * MB/s, with the tab's and the sync worker's JS heap sampled every 25 ms (peak above idle: the
  * file is never held whole). Then saving it there: every chunk read, checked and decrypted into
- * the file handed to the browser. On the embedded database and, when TEST_DATABASE_URL is set,
- * on Postgres. BENCH_FILE_MB sets the size (MB = 2^20 bytes, as the app shows sizes).
+ * the file handed to the browser. Also the cores each of its processes used meanwhile (Linux).
+ * On the embedded database and, when TEST_DATABASE_URL is set, on Postgres. BENCH_FILE_MB sets
+ * the size (MB = 2^20 bytes, as the app shows sizes).
  * Writes bench-results/attachments.json.
  */
 import { randomBytes } from "node:crypto"
-import { readFileSync } from "node:fs"
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises"
 import { cpus, loadavg, tmpdir } from "node:os"
 import * as path from "node:path"
@@ -17,6 +17,7 @@ import type { Page, Request } from "playwright-core"
 import { it } from "vitest"
 import { chromiumPath, createNoteIn, createWorkspaceIn, launchChromium, newDevice, startAppServer } from "../test/browser/Chromium.js"
 import { startHeapSampler, type HeapFigures } from "./HeapSampler.js"
+import { coresSince, sampleCpu } from "./ProcessCpu.js"
 import { report } from "./Report.js"
 
 const fileMb = Number(process.env.BENCH_FILE_MB ?? 50)
@@ -106,30 +107,9 @@ const chunkRequests = (page: Page, method: "PUT" | "GET") => {
   return seen
 }
 
-/** CPU time the server's process has used, in ms (Linux's /proc; undefined elsewhere): shows whether the server is what waits. */
-const cpuMsOf = (pid: number | undefined): number | undefined => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
-    return (Number(fields[11]) + Number(fields[12])) * 10
-  } catch {
-    return undefined
-  }
-}
-
-/** The server's share of one core between `from` (its CPU ms then) and now, over `ms`. */
-const serverCpuRow = (what: string, pid: number | undefined, from: number | undefined, ms: number) => {
-  const to = cpuMsOf(pid)
-  return from === undefined || to === undefined
-    ? []
-    : [
-        {
-          measure: `${what}: server process CPU, share of one core (the embedded database runs inside it)`,
-          value: Number(((to - from) / ms).toFixed(2)),
-          unit: "",
-          target: ""
-        }
-      ]
-}
+/** The cores each kind of process used while a step ran. */
+const cpuRows = (what: string, before: ReturnType<typeof sampleCpu>, ms: number) =>
+  coresSince(before, ms).map(({ kind, cores }) => ({ measure: `${what}: cores used by ${kind}`, value: cores, unit: "", target: "" }))
 
 const rate = (bytes: number, ms: number) => Number((bytes / 1024 / 1024 / (ms / 1000)).toFixed(1))
 
@@ -203,8 +183,7 @@ const measureOn = async (database: string, env: Record<string, string>, filePath
     // When chunks went out, to tell storing, waiting and sending apart.
     const puts = chunkRequests(laptop, "PUT")
     const uploaded = uploadedIn(laptop)
-    const serverPid = app.server.process.pid
-    const serverCpuAtChoice = cpuMsOf(serverPid)
+    const cpuAtChoice = sampleCpu()
     const chosenAt = now()
     await chooser.setFiles(filePath)
     const upload = await uploaded
@@ -234,7 +213,7 @@ const measureOn = async (database: string, env: Record<string, string>, filePath
       unit: "MB/s",
       target: ""
     })
-    rows.push(...serverCpuRow("upload", serverPid, serverCpuAtChoice, upload.uploaded - chosenAt))
+    rows.push(...cpuRows("upload", cpuAtChoice, upload.uploaded - chosenAt))
     rows.push(...heapRows("upload", uploadHeap, "≤ 64 MB"))
 
     // Download: the paired profile opens the note; the file is ready once every chunk is fetched and checked.
@@ -242,7 +221,7 @@ const measureOn = async (database: string, env: Record<string, string>, filePath
     const phoneHeap = await startHeapSampler(phone)
     const endDownload = await phoneHeap.measure()
     const gets = chunkRequests(phone, "GET")
-    const serverCpuAtOpen = cpuMsOf(serverPid)
+    const cpuAtOpen = sampleCpu()
     const openedAt = now()
     const readyMs = await openUntilReady(phone, noteId, fileName)
     const downloadHeap = endDownload()
@@ -264,7 +243,7 @@ const measureOn = async (database: string, env: Record<string, string>, filePath
       unit: "MB/s",
       target: ""
     })
-    rows.push(...serverCpuRow("download", serverPid, serverCpuAtOpen, readyMs))
+    rows.push(...cpuRows("download", cpuAtOpen, readyMs))
     rows.push(...heapRows("download", downloadHeap, "≤ 64 MB"))
 
     // Saving it: every chunk read from the device, checked and decrypted into the file the browser saves.
