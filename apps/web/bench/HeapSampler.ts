@@ -32,22 +32,30 @@ export const startHeapSampler = async (page: Page, everyMs = 25, workerUrl = /sy
   cdp.on("Target.attachedToTarget", (event) => {
     if (event.targetInfo.type === "worker" && workerUrl.test(event.targetInfo.url)) workerSession = event.sessionId
   })
+  cdp.on("Target.detachedFromTarget", (event) => {
+    if (event.sessionId === workerSession) workerSession = undefined
+  })
   cdp.on("Target.receivedMessageFromTarget", (event) => {
     const message = JSON.parse(event.message) as { id?: number; result?: { usedSize?: number } }
     if (message.id !== undefined) answers.get(message.id)?.(message.result ?? {})
-    answers.delete(message.id!)
   })
   await cdp.send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: false, flatten: false })
 
   const workerHeap = async (): Promise<number | undefined> => {
     if (!workerSession) return undefined
     const id = nextId++
-    const answered = new Promise<{ usedSize?: number }>((resolve) => answers.set(id, resolve))
+    // A worker that goes away (its page navigated) never answers: the sample is skipped, not waited for.
+    const answered = new Promise<{ usedSize?: number }>((resolve) => {
+      answers.set(id, resolve)
+      setTimeout(() => resolve({}), 1000)
+    })
     await cdp.send("Target.sendMessageToTarget", {
       sessionId: workerSession,
       message: JSON.stringify({ id, method: "Runtime.getHeapUsage" })
     })
-    return (await answered).usedSize
+    const { usedSize } = await answered
+    answers.delete(id)
+    return usedSize
   }
   const tabHeap = async () => {
     const { metrics } = await cdp.send("Performance.getMetrics")
