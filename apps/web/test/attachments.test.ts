@@ -152,9 +152,8 @@ describe("attachments between two devices", () => {
     // A chunk damaged on the device itself is found when read, never shown as the file.
     await phone.db.blobs.put({ id: chunkId!, data: tampered })
     expect(await phone.files.read(manifest)).toMatchObject({ kind: "damaged", ids: [chunkId] })
-    // Asked again, once the server answers honestly, it arrives.
-    await phone.db.blobs.delete(chunkId!)
-    await phone.files.want(manifest.chunks)
+    // Fetched again (the damaged copy dropped), once the server answers honestly, it arrives.
+    await phone.files.refetch([chunkId!])
     await phone.engine.syncOnce()
     expect(await readBack(phone, manifest)).toEqual(fileBytes(1000, 3))
   })

@@ -55,6 +55,25 @@ export class Attachments {
     return readAttachment(this.store.db, await this.chunkKeys(), manifest)
   }
 
+  /**
+   * Fetches chunks again that were found damaged here: the cached copy is dropped first (a held
+   * chunk counts as fetched), unless it is this device's own copy still waiting to upload, the
+   * only one there is.
+   */
+  async refetch(ids: ReadonlyArray<string>): Promise<void> {
+    const db = this.store.db
+    await db.transaction("rw", [db.blobs, db.blobUploads], async () => {
+      const uploading = new Set(
+        await db.blobUploads
+          .where("id")
+          .anyOf([...ids])
+          .primaryKeys()
+      )
+      await db.blobs.bulkDelete(ids.filter((id) => !uploading.has(id)))
+    })
+    await this.want(ids)
+  }
+
   /** Asks the sync worker for these chunks (they arrive in `blobs`). */
   async want(ids: ReadonlyArray<string>): Promise<void> {
     await wantChunks(this.store.db, ids, this.store.clock())

@@ -34,23 +34,6 @@ interface Opened {
 
 export const isImage = (manifest: AttachmentManifest) => manifest.type.startsWith("image/")
 
-/**
- * A damaged chunk in the cache would be kept as held, and never fetched again: it is dropped
- * first, unless it is this device's own copy still waiting to upload (the only one there is).
- */
-const fetchAgain = async (db: QuireDb, attachments: Attachments, ids: ReadonlyArray<string>) => {
-  await db.transaction("rw", [db.blobs, db.blobUploads], async () => {
-    const uploading = new Set(
-      await db.blobUploads
-        .where("id")
-        .anyOf([...ids])
-        .primaryKeys()
-    )
-    await db.blobs.bulkDelete(ids.filter((id) => !uploading.has(id)))
-  })
-  await attachments.want(ids)
-}
-
 export const useAttachmentFiles = (db: QuireDb, loadAttachments: () => Promise<Attachments>, noteId: string, showing: boolean) => {
   const [attachments, setAttachments] = useState<Attachments | null>(null)
   const [opened, setOpened] = useState<ReadonlyMap<string, Opened>>(() => new Map())
@@ -112,7 +95,7 @@ export const useAttachmentFiles = (db: QuireDb, loadAttachments: () => Promise<A
           } else if (result.kind === "missing") await attachments.want(result.ids)
           else {
             note(fileId, { problem: result.message, damaged: result.ids })
-            await fetchAgain(db, attachments, result.ids)
+            await attachments.refetch(result.ids)
           }
         })
         .catch((error: unknown) => note(fileId, { problem: `Could not open ${manifest.name}: ${messageOf(error)}` }))
@@ -145,10 +128,10 @@ export const useAttachmentFiles = (db: QuireDb, loadAttachments: () => Promise<A
       if (!manifest || !attachments) return
       const state = opened.get(fileId)
       if (state?.problem) note(fileId, state.damaged ? { ...state, stale: true } : {})
-      if (state?.damaged) await fetchAgain(db, attachments, state.damaged)
+      if (state?.damaged) await attachments.refetch(state.damaged)
       else await attachments.want(manifest.chunks.filter((id) => !chunks?.held.has(id)))
     },
-    [byId, attachments, opened, chunks, db, note]
+    [byId, attachments, opened, chunks, note]
   )
 
   /** Saves a file through the browser's download, under its name; one that cannot be read yet is fetched. */
@@ -161,10 +144,10 @@ export const useAttachmentFiles = (db: QuireDb, loadAttachments: () => Promise<A
       else if (result.kind === "missing") await attachments.want(result.ids)
       else {
         note(fileId, { problem: result.message, damaged: result.ids })
-        await fetchAgain(db, attachments, result.ids)
+        await attachments.refetch(result.ids)
       }
     },
-    [byId, attachments, db, note]
+    [byId, attachments, note]
   )
 
   return { viewOf, retry, save }
