@@ -17,6 +17,8 @@ import type { SyncError } from "./SyncError.js"
  * connections it opens to one server.
  */
 const parallel = 6
+/** How often chunks the server holds are removed from the queue while uploading. */
+const settleMs = 250
 /** How long a chunk that did not fit waits before it is tried again. */
 export const quotaRetryMs = 60_000
 
@@ -85,19 +87,38 @@ export class BlobUploader {
         if (!(await (refilling ??= refill().finally(() => (refilling = undefined))))) return queue.shift()
       }
     }
+    // Chunks the server now holds leave the queue together, every `settleMs` and at the end: one
+    // write and one status update for several, rather than one each for every tab to react to.
+    const held: Array<string> = []
+    let settledAt = Date.now()
+    const settle = async () => {
+      const ids = held.splice(0)
+      if (ids.length === 0) return
+      await this.db.blobUploads.bulkDelete(ids)
+      await onProgress()
+    }
     const worker = async () => {
       for (let row = await next(); row; row = await next()) {
         const outcome = await this.upload(row)
-        if (outcome) failure ??= outcome
+        if (outcome === "held") {
+          held.push(row.id)
+          if (Date.now() - settledAt < settleMs) continue
+          settledAt = Date.now()
+          await settle()
+        } else if (outcome) failure ??= outcome
         else await onProgress()
       }
     }
-    await Promise.all(Array.from({ length: parallel }, worker))
+    try {
+      await Promise.all(Array.from({ length: parallel }, worker))
+    } finally {
+      await settle()
+    }
     return failure
   }
 
-  /** One chunk: removed from the queue once stored (or already there), kept with its reason if it did not fit. */
-  private async upload(row: BlobUploadRow): Promise<SyncError | undefined> {
+  /** One chunk: "held" once the server holds it (stored, or already there), kept with its reason if it did not fit. */
+  private async upload(row: BlobUploadRow): Promise<"held" | SyncError | undefined> {
     const blob = await this.db.blobs.get(row.id)
     if (!blob) {
       // Only removing unreferenced chunks deletes a cached one; keep the row and say so rather than drop it.
@@ -106,10 +127,7 @@ export class BlobUploader {
     }
     const stored = await this.api.putBlob(row.id, blob.data)
     // 409: the server holds this id with other bytes: the same chunk, sealed by another device.
-    if (Either.isRight(stored) || stored.left.tag === "BlobConflict") {
-      await this.db.blobUploads.delete(row.id)
-      return undefined
-    }
+    if (Either.isRight(stored) || stored.left.tag === "BlobConflict") return "held"
     if (stored.left.kind !== "quota") return stored.left
     this.quotaFailure = stored.left
     await this.db.blobUploads.update(row.id, { error: stored.left.message, retryAt: this.clock() + quotaRetryMs })
