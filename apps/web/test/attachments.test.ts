@@ -222,10 +222,14 @@ describe("attachments past the workspace quota", () => {
     expect(waiting.every((row) => /would use more than/.test(row.error ?? ""))).toBe(true)
     expect(laptop.engine.current).toMatchObject({ state: "error", lastError: { kind: "quota" } })
     expect(laptop.engine.current.pendingChunks).toBe(waiting.length)
+    // A later round, before the chunk's next try, still says why it is not synced.
+    await laptop.notes.setTitle(other, "an ordinary note, edited")
+    await laptop.engine.syncOnce()
+    expect(laptop.engine.current).toMatchObject({ state: "error", lastError: { kind: "quota" } })
     // The note with the file waits on this device; the other one went.
     expect((await laptop.db.outbox.toArray()).map((entry) => entry.docId)).toEqual([big])
     await phone.engine.syncOnce()
-    expect((await phone.store.read(other))?.title).toBe("an ordinary note")
+    expect((await phone.store.read(other))?.title).toBe("an ordinary note, edited")
     expect(await phone.store.read(big)).toBeUndefined()
   })
 })

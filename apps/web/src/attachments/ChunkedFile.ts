@@ -3,8 +3,8 @@
  * `Blob.slice`, so a file of any size passes through without being held whole. Each chunk is
  * named by its HMAC, sealed, and stored in `blobs` with a row in `blobUploads`, in the same
  * transaction: from then on it is safe, and the sync worker uploads it. A chunk the device
- * already holds is not sealed again; the server is asked before uploading, so the same file
- * added twice is sent once.
+ * already holds keeps its copy; the server is asked before uploading, so the same file added
+ * twice is sent once.
  *
  * The steps overlap, so a file goes through at the pace of its slowest step rather than of
  * their sum: the next slices are read while this one is hashed and sealed, and a batch of
@@ -27,6 +27,8 @@ export interface FileLike {
 /** Bytes of the file stored so far, of its size. */
 export type ChunkProgress = (done: number, total: number) => void
 
+/** What sealing adds to a chunk: version byte, nonce, GCM tag. */
+const sealOverhead = 1 + 12 + 16
 /** Chunks written in one transaction. */
 const batchChunks = 4
 /** Slices being read ahead of the one being sealed. */
@@ -34,9 +36,7 @@ const readAhead = 2
 
 interface Sealed {
   readonly id: string
-  readonly plainBytes: number
-  /** Absent when the device already holds the chunk. */
-  readonly data: Uint8Array | undefined
+  readonly data: Uint8Array
 }
 
 /** The file's slices in order, `readAhead` of them in flight. */
@@ -60,21 +60,13 @@ async function* slicesOf(file: FileLike): AsyncGenerator<Uint8Array<ArrayBuffer>
   }
 }
 
-const sealBatch = async (db: QuireDb, keys: ChunkKeys, chunks: ReadonlyArray<{ id: string; bytes: Uint8Array }>) => {
-  const held = new Set(
-    await db.blobs
-      .where("id")
-      .anyOf(chunks.map((chunk) => chunk.id))
-      .primaryKeys()
-  )
-  return Promise.all(
-    chunks.map(async ({ id, bytes }): Promise<Sealed> => ({
-      id,
-      plainBytes: bytes.length,
-      data: held.has(id) ? undefined : await keys.seal(bytes)
-    }))
-  )
-}
+/**
+ * Every chunk is sealed, also one the device holds: a copy checked for outside the writing
+ * transaction could be gone by the time it commits (the master removing an old orphan), and
+ * another sealing of the same chunk is the same chunk (its id is its HMAC).
+ */
+const sealBatch = (keys: ChunkKeys, chunks: ReadonlyArray<{ id: string; bytes: Uint8Array }>) =>
+  Promise.all(chunks.map(async ({ id, bytes }): Promise<Sealed> => ({ id, data: await keys.seal(bytes) })))
 
 export const storeChunks = async (
   db: QuireDb,
@@ -92,27 +84,28 @@ export const storeChunks = async (
   onProgress(0, file.size)
   const write = async (batch: ReadonlyArray<Sealed>) => {
     await db.transaction("rw", [db.blobs, db.blobUploads], async () => {
-      const sealed = batch.flatMap((chunk) => (chunk.data ? [{ id: chunk.id, data: chunk.data }] : []))
-      if (sealed.length > 0) await db.blobs.bulkPut(sealed)
+      // A chunk already held keeps its copy (it may be uploaded as it is); the new sealing fills a gap.
+      const held = new Set(
+        await db.blobs
+          .where("id")
+          .anyOf(batch.map((chunk) => chunk.id))
+          .primaryKeys()
+      )
+      const fresh = batch.filter((chunk) => !held.has(chunk.id))
+      if (fresh.length > 0) await db.blobs.bulkPut(fresh)
       const createdAt = clock()
       await db.blobUploads.bulkPut(
-        batch.map((chunk) => ({
-          id: chunk.id,
-          fileId: place.fileId,
-          noteId: place.noteId,
-          bytes: chunk.data?.length ?? chunk.plainBytes,
-          createdAt
-        }))
+        batch.map((chunk) => ({ id: chunk.id, fileId: place.fileId, noteId: place.noteId, bytes: chunk.data.length, createdAt }))
       )
     })
-    stored = Math.min(file.size, stored + batch.reduce((sum, chunk) => sum + chunk.plainBytes, 0))
+    stored = Math.min(file.size, stored + batch.reduce((sum, chunk) => sum + chunk.data.length - sealOverhead, 0))
     onProgress(stored, file.size)
     onStored()
   }
   let writing: Promise<void> = Promise.resolve()
   let batch: Array<{ id: string; bytes: Uint8Array }> = []
   const flush = async () => {
-    const sealed = await sealBatch(db, keys, batch)
+    const sealed = await sealBatch(keys, batch)
     batch = []
     // One batch written while the next is sealed: waiting here bounds what is held.
     await writing

@@ -114,7 +114,17 @@ export class BlobUploader {
     } finally {
       await settle()
     }
+    this.quotaFailure ??= await this.waitingOnQuota()
     return failure
+  }
+
+  /**
+   * A chunk that did not fit and waits for its next try (not due in this pass) still keeps the
+   * status honest: the workspace is full, whatever else this pass did.
+   */
+  private async waitingOnQuota(): Promise<SyncError | undefined> {
+    const waiting = await this.db.blobUploads.filter((row) => row.error !== undefined && Number.isFinite(row.retryAt ?? NaN)).first()
+    return waiting && { kind: "quota", message: waiting.error!, tag: "QuotaExceeded" }
   }
 
   /** One chunk: "held" once the server holds it (stored, or already there), kept with its reason if it did not fit. */
