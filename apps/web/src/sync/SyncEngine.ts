@@ -160,6 +160,8 @@ export class SyncEngine {
       // Chunks first: a change goes out only once the chunks it refers to are on the server.
       await this.uploadChunks()
       await this.pushAll()
+      // Chunks a note being opened asked for come before the pull: the person is waiting for them.
+      await this.fetchWanted()
     }
     // A push that was all that was new left nothing to pull (the pusher moved the cursor past
     // it); what others write after that wakes the next long-poll, which asks from the cursor.
@@ -185,6 +187,10 @@ export class SyncEngine {
   /** Fetches the chunks this device wants: opened notes' attachments, or all of them when kept offline. */
   async fetchChunks(): Promise<void> {
     await this.fetcher.wantEverything()
+    await this.fetchWanted()
+  }
+
+  private async fetchWanted(): Promise<void> {
     const failure = await this.fetcher.fetchAll()
     if (failure) throw new RoundFailed(failure)
   }
