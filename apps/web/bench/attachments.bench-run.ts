@@ -216,8 +216,9 @@ const measureOn = async (database: string, env: Record<string, string>, filePath
     rows.push(...cpuRows("upload", cpuAtChoice, upload.uploaded - chosenAt))
     rows.push(...heapRows("upload", uploadHeap, "≤ 64 MB"))
 
-    // Download: the paired profile opens the note; the file is ready once every chunk is fetched and checked.
-    await phone.locator(`a[href="/notes/${noteId}"]`).waitFor()
+    // Download: the paired profile opens the note once its list shows the file arrived (the manifest
+    // follows the last chunk); the file is ready once every chunk is fetched and checked.
+    await phone.locator(`a[href="/notes/${noteId}"] [aria-label="has attachments"]`).waitFor({ timeout: 60_000 })
     const phoneHeap = await startHeapSampler(phone)
     const endDownload = await phoneHeap.measure()
     const gets = chunkRequests(phone, "GET")
