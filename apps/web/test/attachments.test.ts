@@ -188,6 +188,33 @@ describe("attachments between two devices", () => {
   })
 })
 
+describe("a chunk removed from the server after the device was told it was there", () => {
+  const server = serverPerSuite()
+
+  it("is sent again before the change that names it", async () => {
+    const laptop = await createDevice(server.url, "laptop")
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    server.track(laptop, phone)
+    const id = await laptop.notes.create({ title: "contract" })
+    const bytes = fileBytes(1500, 8)
+    const manifest = await laptop.files.add(id, fileOf(bytes, "contract.pdf", "application/pdf"))
+    await laptop.engine.uploadChunks()
+    // As the master does with a chunk unreferenced for 30 days, between this device's upload and its push.
+    const credentials = (await readMeta(laptop.db, "workspace"))!
+    const removed = await fetch(`${server.url}/api/v1/workspaces/${credentials.workspaceId}/blobs/${manifest.chunks[0]}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${credentials.token}` }
+    })
+    expect(removed.status).toBe(204)
+    await laptop.engine.syncOnce()
+    expect(await laptop.db.outbox.count()).toBe(0)
+    await phone.engine.syncOnce()
+    await phone.files.want(manifest.chunks)
+    await phone.engine.syncOnce()
+    expect(await readBack(phone, manifest)).toEqual(bytes)
+  })
+})
+
 describe("a chunk lost on the device before it was uploaded", () => {
   const server = serverPerSuite()
 

@@ -10,6 +10,7 @@
  * device's own writing back (what others write after that wakes the long-poll, which asks
  * from the cursor).
  */
+import { Limits } from "@quire/shared"
 import { Either } from "effect"
 import { recordPulled } from "../data/DocLog.js"
 import { readMeta, writeMeta } from "../data/Meta.js"
@@ -18,7 +19,7 @@ import { keyText } from "../data/RemoteImport.js"
 import type { SyncApi } from "./SyncApi.js"
 import type { SyncError } from "./SyncError.js"
 
-type Outgoing = { clientSeq: number; key: Uint8Array; data: Uint8Array; docId: string }
+type Outgoing = { clientSeq: number; key: Uint8Array; data: Uint8Array; docId: string; needs: ReadonlyArray<string> }
 
 export interface HeldBack {
   readonly docId: string
@@ -30,6 +31,8 @@ export class OutboxPusher {
   readonly heldBack = new Map<number, HeldBack>()
   /** The server's head after the last push, when the device's cursor reached it then (see above). */
   caughtUpTo: number | undefined
+  /** Set when the last push queued chunks again that the server no longer held (see `requeueMissing`). */
+  requeued = false
 
   constructor(
     private readonly db: QuireDb,
@@ -56,7 +59,7 @@ export class OutboxPusher {
         .toArray()
       for (const entry of next) {
         if (batch.length > 0 && bytes + entry.blob.length > this.limits.batchMaxBytes) break
-        batch.push({ clientSeq: entry.clientSeq!, key: entry.key, data: entry.blob, docId: entry.docId })
+        batch.push({ clientSeq: entry.clientSeq!, key: entry.key, data: entry.blob, docId: entry.docId, needs: entry.needs ?? [] })
         bytes += entry.blob.length
       }
       const opening = next.filter((entry) => entry.frozen !== 1 && batch.some((b) => b.clientSeq === entry.clientSeq))
@@ -93,6 +96,38 @@ export class OutboxPusher {
     })
   }
 
+  /**
+   * Just before changes that name chunks go out, the server is asked again whether it holds
+   * them: the master may have removed one as unreferenced (after 30 days) since this device was
+   * told it was there. A chunk the server lacks and this device holds is queued again, and the
+   * changes wait for it. One it lacks and nobody here holds cannot be helped: the change goes,
+   * and readers show the piece as missing.
+   */
+  private async requeueMissing(batch: ReadonlyArray<Outgoing>): Promise<SyncError | boolean> {
+    const needs = [...new Set(batch.flatMap((change) => change.needs))]
+    const missing: Array<string> = []
+    for (let at = 0; at < needs.length; at += Limits.maxMissingQuery) {
+      const asked = await this.api.missingBlobs(needs.slice(at, at + Limits.maxMissingQuery))
+      if (Either.isLeft(asked)) return asked.left
+      missing.push(...asked.right)
+    }
+    if (missing.length === 0) return false
+    const held = (await this.db.blobs.bulkGet(missing)).flatMap((row) => (row ? [row] : []))
+    if (held.length === 0) return false
+    const files = await this.db.attachments
+      .where("chunks")
+      .anyOf(held.map((row) => row.id))
+      .toArray()
+    const createdAt = this.clock()
+    await this.db.blobUploads.bulkPut(
+      held.map((row) => {
+        const file = files.find((candidate) => candidate.chunks.includes(row.id))
+        return { id: row.id, fileId: file?.fileId ?? "", noteId: file?.noteId ?? "", bytes: row.data.length, createdAt }
+      })
+    )
+    return true
+  }
+
   /** Removes acknowledged entries; moves the cursor past them when they are all that is new (see above). */
   private acknowledge(batch: ReadonlyArray<Outgoing>, results: ReadonlyArray<{ clientSeq: number; seq: number }>, headSeq: number) {
     return this.db.transaction("rw", [this.db.outbox, this.db.meta, this.db.docLog], async () => {
@@ -123,12 +158,20 @@ export class OutboxPusher {
     // a burst of typing costs one push per interval rather than one per answer.
     let upTo: number | undefined
     this.caughtUpTo = undefined
+    this.requeued = false
     for (;;) {
       const taken = await this.takeBatch(maxChanges, upTo)
       const batch = taken.batch
       upTo = taken.upTo
       // Nothing to push: a round that only pulls starts pulling at once.
       if (batch.length === 0) return undefined
+      const requeued = batch.some((change) => change.needs.length > 0) ? await this.requeueMissing(batch) : false
+      if (typeof requeued === "object") return requeued
+      if (requeued) {
+        // The batch is frozen as it was; it goes once the chunks are back (the engine uploads, then pushes again).
+        this.requeued = true
+        return undefined
+      }
       const acked = await this.api.push(batch.map(({ clientSeq, key, data }) => ({ clientSeq, key, data })))
       if (Either.isLeft(acked)) {
         if (acked.left.tag !== "PayloadTooLarge") return acked.left

@@ -204,11 +204,19 @@ export class SyncEngine {
 
   /** The steps of a round, public so tests can interleave them across devices in any order. */
   async pushAll(): Promise<void> {
-    const failure = await this.pusher.pushAll(async () => {
-      this.lastPushAt = Date.now()
-      await this.refreshPending()
-    })
-    if (failure) throw new RoundFailed(failure)
+    const push = async () => {
+      const failure = await this.pusher.pushAll(async () => {
+        this.lastPushAt = Date.now()
+        await this.refreshPending()
+      })
+      if (failure) throw new RoundFailed(failure)
+    }
+    await push()
+    // Chunks the server no longer held were queued again: they go up first, then the changes that name them.
+    if (this.pusher.requeued) {
+      await this.uploadChunks()
+      await push()
+    }
   }
 
   async pullAll(): Promise<void> {
