@@ -9,26 +9,13 @@
 import { Effect, Encoding } from "effect"
 import { bufferSource } from "../bytes/BufferSource.js"
 import { openBlob, sealBlob, type EnvelopeTampered } from "./BlobCipher.js"
-import { deriveHmacKey } from "./DerivedKeys.js"
+import { deriveAesKey, deriveHmacKey } from "./DerivedKeys.js"
 
 export const chunkSealInfo = "quire/blob"
 export const chunkIdInfo = "quire/blob-id"
 export const chunkIdLength = 16
 /** A file is cut into chunks of this many bytes (the last may be shorter). */
 export const chunkBytes = 1024 * 1024
-
-const deriveAesKey = (workspaceKey: CryptoKey, info: string) =>
-  Effect.promise(async () => {
-    const raw = await crypto.subtle.exportKey("raw", workspaceKey)
-    const base = await crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveKey"])
-    return crypto.subtle.deriveKey(
-      { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new TextEncoder().encode(info) },
-      base,
-      { name: "AES-GCM", length: 256 },
-      false,
-      ["encrypt", "decrypt"]
-    )
-  })
 
 export interface ChunkKeys {
   /** The chunk's id, as the server stores it. */

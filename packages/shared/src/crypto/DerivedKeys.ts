@@ -13,19 +13,32 @@ export const docKeyLength = 16
 
 const utf8 = new TextEncoder()
 
-/** An HMAC-SHA-256 key derived from the (extractable) workspace key for one purpose. */
-export const deriveHmacKey = (workspaceKey: CryptoKey, info: string) =>
+/** A non-extractable key for one purpose (`info`), derived from the (extractable) workspace key with HKDF-SHA-256. */
+const deriveFromWorkspaceKey = (
+  workspaceKey: CryptoKey,
+  info: string,
+  algorithm: HmacImportParams | AesKeyAlgorithm,
+  usages: Array<KeyUsage>
+) =>
   Effect.promise(async () => {
     const raw = await crypto.subtle.exportKey("raw", workspaceKey)
     const base = await crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveKey"])
     return crypto.subtle.deriveKey(
       { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: utf8.encode(info) },
       base,
-      { name: "HMAC", hash: "SHA-256", length: 256 },
+      algorithm,
       false,
-      ["sign"]
+      usages
     )
   })
+
+/** An HMAC-SHA-256 key derived from the workspace key for one purpose. */
+export const deriveHmacKey = (workspaceKey: CryptoKey, info: string) =>
+  deriveFromWorkspaceKey(workspaceKey, info, { name: "HMAC", hash: "SHA-256", length: 256 }, ["sign"])
+
+/** An AES-256-GCM key derived from the workspace key for one purpose. */
+export const deriveAesKey = (workspaceKey: CryptoKey, info: string) =>
+  deriveFromWorkspaceKey(workspaceKey, info, { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"])
 
 /** The compaction key of document `docId`, as the server sees it. */
 export const docKeyOf = (docKeyKey: CryptoKey, docId: string) =>
