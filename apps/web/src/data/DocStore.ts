@@ -157,6 +157,11 @@ export class DocStore {
     return { doc, version, note: row ? { row, text: { id, text: searchTextOf(note) } } : undefined, links, attachments }
   }
 
+  /** The tables `persist` writes: a transaction around it takes all of them. */
+  private persistTables() {
+    return [this.db.docs, this.db.notes, this.db.noteText, this.db.links, this.db.attachments, this.db.blobOrphans]
+  }
+
   /** Inside a transaction: stores documents with their list rows, in a few bulk writes. */
   private async persist(items: ReadonlyArray<readonly [string, Entry, (Uint8Array | undefined)?]>): Promise<void> {
     const rows = items.map(([id, entry, whole]) => ({ id, entry, ...this.rowsOf(id, entry, whole) }))
@@ -280,16 +285,7 @@ export class DocStore {
         if (open) await this.catchUp(id, entry)
         const prepared = await prepareWrite(this.key, id, key, entry.doc, before, open)
         try {
-          const tables = [
-            this.db.docs,
-            this.db.notes,
-            this.db.noteText,
-            this.db.links,
-            this.db.attachments,
-            this.db.blobOrphans,
-            this.db.outbox
-          ]
-          await this.db.transaction("rw", tables, async () => {
+          await this.db.transaction("rw", [...this.persistTables(), this.db.outbox], async () => {
             await this.catchUp(id, entry)
             await this.persist([[id, entry]])
             await writePrepared(this.db, prepared, this.clock(), needs)
@@ -325,17 +321,7 @@ export class DocStore {
       }
       const ids = [...updates.keys()]
       try {
-        const tables = [
-          this.db.docs,
-          this.db.notes,
-          this.db.noteText,
-          this.db.links,
-          this.db.attachments,
-          this.db.blobOrphans,
-          this.db.meta,
-          this.db.quarantine,
-          this.db.docLog
-        ]
+        const tables = [...this.persistTables(), this.db.meta, this.db.quarantine, this.db.docLog]
         await this.db.transaction("rw", tables, async () => {
           // One read for the whole page, then Loro in memory, then bulk writes: no per-note round trips.
           const stored = await this.db.docs.bulkGet(ids)
