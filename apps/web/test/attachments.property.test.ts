@@ -4,10 +4,10 @@
  * its chunks), and in the end both devices hold the same files and read every one back whole.
  */
 import fc from "fast-check"
-import { createHash } from "node:crypto"
 import { describe, expect, it } from "vitest"
 import { readMeta } from "../src/data/Meta.js"
 import { createDevice, joinDevice, type Device } from "./support/Device.js"
+import { sha256Hex } from "./support/Files.js"
 import { shareLinkFrom } from "./support/Pairing.js"
 import { serverPerSuite } from "./support/SuiteServer.js"
 
@@ -68,7 +68,7 @@ describe("two devices adding files under random interleavings", () => {
             const { bytes, file } = fileFor(index, step.device)
             const manifest = await device.files.add(id, file)
             madeBy.set(manifest.fileId, step.device)
-            hashes.set(manifest.fileId, createHash("sha256").update(bytes).digest("hex"))
+            hashes.set(manifest.fileId, sha256Hex(bytes))
           }
           if (step.kind === "edit") await device.notes.setTitle(id, `note edited at ${index}`)
           if (step.kind === "upload") await device.engine.uploadChunks()
@@ -101,7 +101,7 @@ describe("two devices adding files under random interleavings", () => {
             const read = await device.files.read(row)
             expect(read.kind).toBe("ready")
             const bytes = new Uint8Array(await (read as { blob: Blob }).blob.arrayBuffer())
-            expect(createHash("sha256").update(bytes).digest("hex")).toBe(hashes.get(row.fileId))
+            expect(sha256Hex(bytes)).toBe(hashes.get(row.fileId))
           }
         }
       }),

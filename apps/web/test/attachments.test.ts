@@ -2,9 +2,7 @@
  * Attachments between two devices against the real server: chunked, sealed, content-addressed,
  * uploaded before the note's change, read back byte for byte on the other device.
  */
-import type { AttachmentManifest } from "@quire/schema"
 import { freePort, spawnServer, type SpawnedServer } from "@quire/server/testing"
-import { createHash } from "node:crypto"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
@@ -12,34 +10,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { readMeta } from "../src/data/Meta.js"
 import { createDevice, eventually, joinDevice, type Device } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
+import { fileBytes, fileOf, readBack, sha256Hex } from "./support/Files.js"
 import { serverPerSuite } from "./support/SuiteServer.js"
 
-/** Deterministic bytes that do not compress and hold no long repeats: a stand-in for a photo. */
-const fileBytes = (size: number, seed: number): Uint8Array<ArrayBuffer> => {
-  const out = new Uint8Array(size)
-  let x = seed >>> 0 || 1
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    out[i] = x & 0xff
-  }
-  return out
-}
-
-const sha256Hex = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
-
-const fileOf = (bytes: Uint8Array<ArrayBuffer>, name: string, type = "image/png") => new File([bytes], name, { type })
-
-const readBack = async (device: Device, manifest: AttachmentManifest) => {
-  const read = await device.files.read(manifest)
-  if (read.kind !== "ready") throw new Error(`attachment not ready: ${read.kind}`)
-  return new Uint8Array(await read.blob.arrayBuffer())
-}
-
-/** Counts the requests that store chunks, whatever sends them. */
 const urlOf = (input: RequestInfo | URL) => (input instanceof Request ? input.url : input instanceof URL ? input.href : input)
 
+/** Counts the requests that store chunks, whatever sends them. */
 const countBlobPuts = () => {
   const original = globalThis.fetch
   const counter = { puts: 0, restore: () => void (globalThis.fetch = original) }

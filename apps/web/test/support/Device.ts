@@ -28,10 +28,11 @@ export interface Device {
   readonly close: () => Promise<void>
 }
 
-const open = async (name: string, db: QuireDb, options: SyncOptions): Promise<Device> => {
+/** A device over a workspace database (made here, or by an import or a restore), with `clock` for its documents. */
+export const openDevice = async (name: string, db: QuireDb, options: SyncOptions = {}, clock: () => number = Date.now): Promise<Device> => {
   const credentials = (await readMeta(db, "workspace"))!
   const key = await workspaceKeyOf(credentials)
-  const store = new DocStore(db, key)
+  const store = new DocStore(db, key, clock)
   const engine = new SyncEngine(db, store, makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId), key, options)
   const statuses: Array<SyncStatus> = []
   engine.subscribe((status) => statuses.push(status))
@@ -56,26 +57,26 @@ export const freshRegistry = (name: string) => new DeviceRegistry(`quire-test-${
 export const createDevice = async (serverUrl: string, name = "laptop", options: SyncOptions = {}) => {
   const created = await createWorkspace(freshRegistry(name), serverUrl, name)
   if (Either.isLeft(created)) throw new Error(`create workspace: ${created.left.message}`)
-  return open(name, created.right.db, options)
+  return openDevice(name, created.right.db, options)
 }
 
 export const joinDevice = async (link: string, name = "phone", options: SyncOptions = {}) => {
   const joined = await joinWorkspace(freshRegistry(name), link, name)
   if (Either.isLeft(joined)) throw new Error(`join workspace: ${joined.left.message}`)
-  return open(name, joined.right.db, options)
+  return openDevice(name, joined.right.db, options)
 }
 
 /** A device brought back with a recovery kit (the text the master device shows). */
 export const recoverDevice = async (kit: string, name = "rescued", options: SyncOptions = {}) => {
   const recovered = await recoverWorkspace(freshRegistry(name), kit, name)
   if (Either.isLeft(recovered)) throw new Error(`recover workspace: ${recovered.left.message}`)
-  return open(name, recovered.right.db, options)
+  return openDevice(name, recovered.right.db, options)
 }
 
 /** Reopens a device's database as a new process would: nothing in memory survives. */
 export const reopenDevice = async (device: Device, options: SyncOptions = {}) => {
   await device.engine.stop()
-  return open(device.name, device.db, options)
+  return openDevice(device.name, device.db, options)
 }
 
 /** Polls until `check` passes or the time is up. */
