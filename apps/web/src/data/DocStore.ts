@@ -120,7 +120,10 @@ export class DocStore {
     const doc = new LoroDoc()
     // `snapshot` holds the whole document: a snapshot, or an update carrying its entire history.
     if (row) importRow(doc, row)
-    const entry: Entry = { doc, storedVersion: row?.version }
+    // Rows of a note are written only with its document: none stored, none of its links or files either.
+    const entry: Entry = row
+      ? { doc, storedVersion: row.version }
+      : { doc, storedVersion: undefined, linksWritten: "[]", attachmentsWritten: "[]" }
     // Changes carry their time, so a note's history can say when each version was written.
     entry.doc.setRecordTimestamp(true)
     this.cache.set(id, entry)

@@ -28,7 +28,9 @@ export interface ImportFailure {
  */
 export const importAll = (doc: LoroDoc, docId: string, received: ReadonlyArray<RemoteEntry>): Array<ImportFailure> => {
   try {
-    doc.importBatch(received.map((r) => r.bytes))
+    // One entry is the common case (a first pull has one per note), and `import` does it in about half the time of `importBatch`.
+    if (received.length === 1) doc.import(received[0]!.bytes)
+    else doc.importBatch(received.map((r) => r.bytes))
     return []
   } catch {
     const failures: Array<ImportFailure> = []

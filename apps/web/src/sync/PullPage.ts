@@ -27,9 +27,23 @@ const open = async (key: CryptoKey, data: Uint8Array): Promise<Opened> => {
   return Either.isRight(opened) ? { entries: opened.right } : { unreadable: opened.left.message }
 }
 
-/** Applies `changes` (one page, in seq order) and moves the cursor to `reached`; answers the documents it brought. */
-export const applyPage = async (store: DocStore, key: CryptoKey, changes: ReadonlyArray<PulledChange>, reached: number) => {
-  const opened = await Promise.all(changes.map((change) => open(key, change.data)))
+/** A pulled page, decrypted and decoded: what `applyPage` stores. */
+export interface OpenedPage {
+  readonly changes: ReadonlyArray<PulledChange>
+  readonly opened: ReadonlyArray<Opened>
+}
+
+/**
+ * Decrypts and decodes a page (in `changes`' order). Nothing is stored, so the pull can open
+ * the next page while the one before it is still being written.
+ */
+export const openPage = async (key: CryptoKey, changes: ReadonlyArray<PulledChange>): Promise<OpenedPage> => ({
+  changes,
+  opened: await Promise.all(changes.map((change) => open(key, change.data)))
+})
+
+/** Applies an opened page (in seq order) and moves the cursor to `reached`; answers the documents it brought. */
+export const applyPage = async (store: DocStore, { changes, opened }: OpenedPage, reached: number) => {
   const entries: Array<RemoteEntry> = []
   const unreadable: Array<QuarantineRow> = []
   const now = store.clock()

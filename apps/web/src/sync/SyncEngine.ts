@@ -17,7 +17,7 @@ import { BlobUploader } from "./BlobUploader.js"
 import { defaultCompaction, type CompactionOptions } from "./CompactionPolicy.js"
 import { compactDocument, compactDue } from "./Compactor.js"
 import { OutboxPusher } from "./OutboxPusher.js"
-import { applyPage } from "./PullPage.js"
+import { applyPage, openPage } from "./PullPage.js"
 import type { SyncApi } from "./SyncApi.js"
 import { deviceFailure, isRetryable, type SyncError } from "./SyncError.js"
 import { initialStatus, type SyncStatus } from "./SyncStatus.js"
@@ -224,17 +224,30 @@ export class SyncEngine {
     let cursor = start
     let bytes = 0
     const notes = new Set<string>()
+    // The next page is fetched and decrypted while this one is written: a first pull of many
+    // notes then waits on the network and on WebCrypto only once. Pages are still stored in order.
+    const fetchFrom = async (after: number) => {
+      const page = unwrap(await this.api.pull(after, this.options.pageSize, this.options.pageBytes))
+      return { page, opened: await openPage(this.key, page.changes) }
+    }
+    let next = fetchFrom(cursor)
     for (;;) {
-      const page = unwrap(await this.api.pull(cursor, this.options.pageSize, this.options.pageBytes))
+      const { page, opened } = await next
       const reached = page.changes.at(-1)?.seq ?? cursor
-      for (const docId of await applyPage(this.store, this.key, page.changes, reached)) if (docId !== workspaceDocId) notes.add(docId)
+      const more = page.hasMore && page.changes.length > 0
+      if (more) {
+        next = fetchFrom(reached)
+        // Awaited below; a failure of the page being written meanwhile must not leave it unhandled.
+        next.catch(() => undefined)
+      }
+      for (const docId of await applyPage(this.store, opened, reached)) if (docId !== workspaceDocId) notes.add(docId)
       cursor = reached
       bytes += page.changes.reduce((sum, change) => sum + change.data.length, 0)
       this.publish({
         cursor,
-        progress: page.hasMore ? { done: cursor - start, total: page.headSeq - start, bytes, notes: notes.size } : null
+        progress: more ? { done: cursor - start, total: page.headSeq - start, bytes, notes: notes.size } : null
       })
-      if (!page.hasMore || page.changes.length === 0) return
+      if (!more) return
     }
   }
 
