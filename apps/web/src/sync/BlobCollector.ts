@@ -55,18 +55,20 @@ export class BlobCollector {
 
   /**
    * Keeps this device's report of unreadable changes equal to its quarantine: an ordinary edit
-   * of the workspace document, made before a round pushes, so it goes out with that round's
-   * changes (a change set aside by a round's pull is reported by the next round).
+   * of the workspace document, made early in a round, which the round pushes (a change set
+   * aside by a round's pull is reported by the next round). Answers whether it wrote one.
    */
-  async report(): Promise<void> {
+  async report(): Promise<boolean> {
     const count = await this.db.quarantine.count()
-    if (count === this.reported) return
+    if (count === this.reported) return false
     const credentials = await readMeta(this.db, "workspace")
-    if (!credentials) return
+    if (!credentials) return false
     const { deviceId } = credentials
     const reported = unreadableReports(await storedWorkspaceDoc(this.db)).get(deviceId)?.count ?? 0
-    if (reported !== count) await this.store.change(workspaceDocId, (doc, now) => void reportUnreadable(doc, deviceId, count, now))
+    const changed = reported !== count
+    if (changed) await this.store.change(workspaceDocId, (doc, now) => void reportUnreadable(doc, deviceId, count, now))
     this.reported = count
+    return changed
   }
 
   /** The count this device's report holds, once read or written: only this device writes it, so a round need not read it again. */

@@ -155,11 +155,14 @@ export class SyncEngine {
   private async round(woken: boolean): Promise<void> {
     this.publish({ state: "syncing" })
     if (!woken) {
-      // What this device could not read, as the workspace document reports it, goes out with the rest (BlobCollector).
-      await this.collector.report()
-      // Chunks first: a change goes out only once the chunks it refers to are on the server.
-      await this.uploadChunks()
+      // An edit is what another device waits for: it goes out before the round's other work. A
+      // change naming chunks the server does not hold yet waits (OutboxPusher) for the upload below.
       await this.pushAll()
+      // What this device could not read, as the workspace document reports it (BlobCollector).
+      const reported = await this.collector.report()
+      const chunksWaiting = (await this.db.blobUploads.count()) > 0
+      await this.uploadChunks()
+      if (reported || chunksWaiting) await this.pushAll()
       // Chunks a note being opened asked for come before the pull: the person is waiting for them.
       await this.fetchWanted()
     }
