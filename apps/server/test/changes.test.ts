@@ -214,4 +214,30 @@ describe.each(testDatabases())("the change log on $name", (database) => {
     expect(idle.body).toEqual({ headSeq: 1 })
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
   })
+
+  it("answers a long-poll asked with a limit with the changes that woke it, paged like a pull; a timeout carries none", async () => {
+    const ws = await createWorkspace(server.url)
+    const wait = (query: string) =>
+      request(server.url, "GET", `/workspaces/${ws.workspaceId}/changes/wait?${query}`, { token: ws.masterToken })
+    const waiting = wait("after=0&timeout=20&limit=2")
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await push(server.url, ws.workspaceId, ws.masterToken, [
+      { clientSeq: 1, text: "one" },
+      { clientSeq: 2, text: "two", doc: "other" },
+      { clientSeq: 3, text: "three" }
+    ])
+    const woken = await waiting
+    expect(woken.status).toBe(200)
+    const asPulled = await pull(ws, "after=0&limit=2")
+    expect(woken.body).toEqual({ ...asPulled.body, headSeq: 3, hasMore: true })
+    expect(woken.body.changes.map((c: { seq: number; data: string }) => [c.seq, unb64(c.data)])).toEqual([
+      [1, "one"],
+      [2, "two"]
+    ])
+    const rest = await wait("after=2&timeout=20&limit=10&maxBytes=1")
+    expect(rest.body).toEqual({ headSeq: 3, changes: [expect.objectContaining({ seq: 3 })], hasMore: false })
+    const idle = await wait("after=3&timeout=1&limit=10")
+    expect(idle.body).toEqual({ headSeq: 3 })
+    expect((await wait("after=0&timeout=1&limit=0")).status).toBe(400)
+  })
 })

@@ -80,6 +80,33 @@ describe("the sync engine", () => {
     expect(await logOf(laptop)).toEqual(await logOf(phone))
   })
 
+  it("reads what woke its long-poll from the long-poll's answer, without a second request", async () => {
+    const laptop = await createDevice(server.url)
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    server.track(laptop, phone)
+    const id = await laptop.notes.create({ title: "shared", body: "one" })
+    await laptop.engine.syncOnce()
+    const credentials = (await readMeta(phone.db, "workspace"))!
+    const pulled: Array<number> = []
+    const requests = { count: 0 }
+    const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
+    const watching = new SyncEngine(phone.db, phone.store, recordingPulls(api, pulled, requests), await workspaceKeyOf(credentials))
+    watching.start()
+    try {
+      await eventually(async () => (await phone.notes.read(id))?.body === "one")
+      const before = requests.count
+      for (const body of ["one two", "one two three"]) {
+        await laptop.notes.setBody(id, body)
+        await laptop.engine.syncOnce()
+        await eventually(async () => (await phone.notes.read(id))?.body === body)
+      }
+      expect(requests.count).toBe(before)
+      expect(await readMeta(phone.db, "cursor")).toBe((await workspaceInfo(laptop)).headSeq)
+    } finally {
+      await watching.stop()
+    }
+  })
+
   it("pushes at most 500 changes per request", async () => {
     const laptop = await createDevice(server.url)
     server.track(laptop)

@@ -27,6 +27,13 @@ const open = async (key: CryptoKey, data: Uint8Array): Promise<Opened> => {
   return Either.isRight(opened) ? { entries: opened.right } : { unreadable: opened.left.message }
 }
 
+/** A page of the log as the server answers it (to a pull, or to a long-poll that asked for one). */
+export interface PulledPage {
+  readonly changes: ReadonlyArray<PulledChange>
+  readonly headSeq: number
+  readonly hasMore: boolean
+}
+
 /** A pulled page, decrypted and decoded: what `applyPage` stores. */
 export interface OpenedPage {
   readonly changes: ReadonlyArray<PulledChange>

@@ -58,8 +58,9 @@ export const makeSyncApi = (serverUrl: string, token: string, workspaceId: strin
       call((c) => c.changes.push({ path, payload: { changes } })),
     pull: (after: number, limit: number, maxBytes?: number) =>
       call((c) => c.changes.pull({ path, urlParams: { after, limit, ...(maxBytes === undefined ? {} : { maxBytes }) } })),
-    wait: (after: number, timeout: number, signal?: AbortSignal) =>
-      call((c) => c.changes.wait({ path, urlParams: { after, timeout } }), signal),
+    /** With `limit`, a wake-up answers with the changes after `after` too (a page, as `pull` gives). */
+    wait: (after: number, timeout: number, signal?: AbortSignal, page?: { readonly limit: number; readonly maxBytes?: number }) =>
+      call((c) => c.changes.wait({ path, urlParams: { after, timeout, ...page } }), signal),
     info: () => call((c) => c.workspaces.get({ path })),
     compact: (payload: { key: Uint8Array; covers: number; clientSeq: number; data: Uint8Array }) =>
       call((c) => c.changes.compact({ path, payload })),

@@ -17,7 +17,7 @@ import { BlobUploader } from "./BlobUploader.js"
 import { defaultCompaction, type CompactionOptions } from "./CompactionPolicy.js"
 import { compactDocument, compactDue } from "./Compactor.js"
 import { OutboxPusher } from "./OutboxPusher.js"
-import { applyPage, openPage } from "./PullPage.js"
+import { applyPage, openPage, type PulledPage } from "./PullPage.js"
 import type { SyncApi } from "./SyncApi.js"
 import { deviceFailure, isRetryable, type SyncError } from "./SyncError.js"
 import { initialStatus, type SyncStatus } from "./SyncStatus.js"
@@ -233,7 +233,13 @@ export class SyncEngine {
       const page = unwrap(await this.api.pull(after, this.options.pageSize, this.options.pageBytes))
       return { page, opened: await openPage(this.key, page.changes) }
     }
-    let next = fetchFrom(cursor)
+    // What woke the long-poll came with its answer: the pull starts from it without asking again.
+    const carried = this.carried
+    this.carried = undefined
+    let next =
+      carried?.after === cursor
+        ? openPage(this.key, carried.page.changes).then((opened) => ({ page: carried.page, opened }))
+        : fetchFrom(cursor)
     for (;;) {
       const { page, opened } = await next
       const reached = page.changes.at(-1)?.seq ?? cursor
@@ -288,6 +294,9 @@ export class SyncEngine {
     return "work"
   }
 
+  /** The changes the last long-poll was answered with, after `after`: the pull starts from them instead of asking again. */
+  private carried: { readonly after: number; readonly page: PulledPage } | undefined
+
   /** Whether the server's head passed the cursor (not a timeout, nor a kick). */
   private async longPoll(): Promise<boolean> {
     const cursor = (await readMeta(this.db, "cursor")) ?? 0
@@ -305,9 +314,13 @@ export class SyncEngine {
       return false
     }
     try {
-      const result = await this.api.wait(cursor, seconds, this.waitAbort.signal)
+      const page = { limit: this.options.pageSize, maxBytes: this.options.pageBytes }
+      const result = await this.api.wait(cursor, seconds, this.waitAbort.signal, page)
       if (Either.isLeft(result) && !this.waitAbort.signal.aborted) throw new RoundFailed(result.left)
-      return Either.isRight(result) && result.right.headSeq > cursor
+      if (Either.isLeft(result) || result.right.headSeq <= cursor) return false
+      const { changes, hasMore, headSeq } = result.right
+      if (changes !== undefined && hasMore !== undefined) this.carried = { after: cursor, page: { changes, hasMore, headSeq } }
+      return true
     } finally {
       this.waitAbort = undefined
     }

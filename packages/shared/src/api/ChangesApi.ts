@@ -34,12 +34,24 @@ export const PullParams = Schema.Struct({
   maxBytes: Schema.optional(IntFromQuery.pipe(Schema.greaterThanOrEqualTo(1)))
 })
 
+/**
+ * With `limit` (and optionally `maxBytes`), a wake-up also answers with the changes after
+ * `after`, as `GET changes` would page them: a device then needs no second request to read
+ * what woke it.
+ */
 export const WaitParams = Schema.Struct({
   after: IntFromQuery,
-  timeout: Schema.optional(IntFromQuery.pipe(Schema.lessThanOrEqualTo(Limits.maxWaitSeconds)))
+  timeout: Schema.optional(IntFromQuery.pipe(Schema.lessThanOrEqualTo(Limits.maxWaitSeconds))),
+  limit: Schema.optional(IntFromQuery.pipe(Schema.between(1, Limits.maxPageSize))),
+  maxBytes: Schema.optional(IntFromQuery.pipe(Schema.greaterThanOrEqualTo(1)))
 })
 
-export const WaitResponse = Schema.Struct({ headSeq: Seq })
+/** `changes` and `hasMore` come only when `limit` was asked and the head passed `after`. */
+export const WaitResponse = Schema.Struct({
+  headSeq: Seq,
+  changes: Schema.optional(Schema.Array(PulledChange)),
+  hasMore: Schema.optional(Schema.Boolean)
+})
 
 export const CompactionRequest = Schema.Struct({ key: DocKey, covers: Seq, clientSeq: ClientSeq, data: Bytes })
 

@@ -12,6 +12,6 @@ const contractHash = () =>
 
 describe("the protocol version", () => {
   it("is pinned to the contract: change the API, bump protocolVersion and this hash together", () => {
-    expect({ protocolVersion, contractHash: contractHash() }).toEqual({ protocolVersion: 2, contractHash: "84078247adebb288" })
+    expect({ protocolVersion, contractHash: contractHash() }).toEqual({ protocolVersion: 3, contractHash: "9f93e9aa83f8a02e" })
   })
 })

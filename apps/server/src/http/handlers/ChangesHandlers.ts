@@ -38,7 +38,12 @@ export const ChangesHandlers = HttpApiBuilder.group(QuireApi, "changes", (handle
               changeLog.headSeq(path.ws)
             )
           ),
-          Effect.map((headSeq) => ({ headSeq }))
+          // What woke the long-poll goes with its answer when asked for: one request instead of two.
+          Effect.flatMap((headSeq) =>
+            urlParams.limit === undefined || headSeq <= urlParams.after
+              ? Effect.succeed({ headSeq })
+              : changeLog.pull(path.ws, urlParams.after, urlParams.limit, urlParams.maxBytes ?? Limits.defaultPageBytes)
+          )
         )
       )
       .handle("compact", ({ path, payload }) =>
