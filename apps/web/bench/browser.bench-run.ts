@@ -94,7 +94,7 @@ it.skipIf(!chromiumPath)("measures the PWA in Chromium", async () => {
       measure: `first pull of ${noteCount} notes (workspace ${workspace.workspaceId.slice(0, 8)})`,
       value: Number((performance.now() - started).toFixed(0)),
       unit: "ms",
-      target: "≤ 5000 ms"
+      target: "≤ 1500 ms"
     })
     await phone.close()
   } finally {

@@ -283,9 +283,10 @@ export class DocStore {
     try {
       const key = await this.keyOf(id)
       for (;;) {
-        const open = await openEntryOf(this.db, id)
+        // Both reads at once: an edit waits on one round trip to the database before sealing, not two.
+        const [open, stored] = await Promise.all([openEntryOf(this.db, id), this.db.docs.get(id)])
         // The open entry may hold another tab's edits: fold from a document that has them.
-        if (open) await this.catchUp(id, entry)
+        if (open && stored && !sameBytes(stored.version, entry.storedVersion)) readStored(entry, stored)
         const prepared = await prepareWrite(this.key, id, key, entry.doc, before, open)
         try {
           await this.db.transaction("rw", [...this.persistTables(), this.db.outbox], async () => {
