@@ -129,10 +129,10 @@ it.skipIf(!chromiumPath)("measures the note list and search at 10,000 notes in C
                 const get = transaction.objectStore("searchIndex").get("notes")
                 const latest = transaction.objectStore("noteText").index("at").openKeyCursor(null, "prev")
                 transaction.oncomplete = () => {
-                  const row = get.result as { stamps: Record<string, number> } | undefined
+                  const row = get.result as { stamps: Float64Array } | undefined
                   const written = latest.result?.key as number | undefined
                   db.close()
-                  const stamps = Object.values(row?.stamps ?? {})
+                  const stamps = [...(row?.stamps ?? [])]
                   resolve(stamps.length === count && (written === undefined || Math.max(...stamps) >= written))
                 }
               }

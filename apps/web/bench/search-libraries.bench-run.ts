@@ -5,8 +5,10 @@
  * The choice it informed is docs/decisions/0009. Writes bench-results/search-libraries.json.
  */
 import { Charset, Document } from "flexsearch"
+import { deserialize, serialize } from "node:v8"
 import { gzipSync } from "node:zlib"
 import { it } from "vitest"
+import type { SavedIndex } from "../src/search/SavedIndex.js"
 import { SearchIndex } from "../src/search/SearchIndex.js"
 import { noteCorpus } from "../test/support/NoteCorpus.js"
 import { percentile, report } from "./Report.js"
@@ -24,8 +26,8 @@ interface Engine {
   readonly name: string
   readonly build: (docs: ReadonlyArray<Doc>) => void
   readonly search: (query: string) => Array<string>
-  readonly serialize: () => Promise<string>
-  readonly load: (data: string) => Promise<void>
+  readonly serialize: () => Promise<Uint8Array>
+  readonly load: (data: Uint8Array) => Promise<void>
   readonly snippets: string
 }
 
@@ -38,9 +40,10 @@ const miniSearch = (): Engine => {
       for (const doc of docs) index.put(doc)
     },
     search: (query) => index.search(query).map((hit) => hit.id),
-    serialize: async () => index.toJSON(),
+    // The shape the app saves, as IndexedDB's structured clone writes it.
+    serialize: async () => serialize(index.save()),
     load: async (data) => {
-      index = SearchIndex.fromJSON(data)
+      index = SearchIndex.load(deserialize(data) as SavedIndex)
     },
     snippets: "no; returns each hit's matched words (SearchIndex marks them, Snippet.ts)"
   }
@@ -81,11 +84,11 @@ const flexSearch = (): Engine => {
       index.export((key, data) => {
         parts[key] = data
       })
-      return JSON.stringify(parts)
+      return Buffer.from(JSON.stringify(parts))
     },
     load: async (data) => {
       index = new Document<Doc>(flexOptions())
-      for (const [key, part] of Object.entries(JSON.parse(data) as Record<string, string>)) index.import(key, part)
+      for (const [key, part] of Object.entries(JSON.parse(Buffer.from(data).toString()) as Record<string, string>)) index.import(key, part)
     },
     snippets: "yes, with the document store kept in the index (HTML template)"
   }

@@ -9,9 +9,25 @@
  */
 import { liveQuery, type Subscription } from "dexie"
 import type { NoteTextRow, QuireDb } from "../data/QuireDb.js"
+import type { SavedIndex } from "./SavedIndex.js"
 import { SearchIndex, searchIndexFormat, type SearchDoc } from "./SearchIndex.js"
 
 const savedName = "notes"
+
+/**
+ * The `searchIndex` row: the index in its saved shape, and each indexed note's stamp (`at`) when
+ * indexed, as two arrays (a 10,000-key object costs more to store and read).
+ */
+export interface SavedIndexRow {
+  readonly name: string
+  readonly format: number
+  readonly index: SavedIndex
+  readonly stamped: ReadonlyArray<string>
+  readonly stamps: Float64Array
+}
+
+/** The table keeps whatever shape its `format` says; QuireDb's row type describes format 1 only. */
+const savedIndexTable = (db: QuireDb) => db.table<SavedIndexRow, string>("searchIndex")
 
 /**
  * Rows stamped this long before the newest indexed one are read again: two contexts' writes
@@ -21,6 +37,7 @@ const stampSlackMs = 10_000
 
 /** Where the start's time went, in milliseconds. */
 export interface OpenTimings {
+  /** The saved index and the rows written since it, read in one transaction. */
   readonly readMs: number
   readonly loadMs: number
   readonly catchUpMs: number
@@ -41,6 +58,41 @@ export const searchDocOf = (row: NoteTextRow): SearchDoc => {
     : { id: row.id, title: row.text.slice(0, lineEnd), body: row.text.slice(lineEnd + 1) }
 }
 
+/**
+ * The rows written since the index last looked: those stamped after its newest note, and,
+ * if the count of rows stamped in the slack before it is not what the index holds there, those
+ * too (a write that committed late). Reading every row of that window each time would cost a
+ * whole-table read after a large pull.
+ */
+const changedSince = async (db: QuireDb, stamps: ReadonlyMap<string, number>): Promise<Array<NoteTextRow>> => {
+  let newest = -Infinity
+  for (const at of stamps.values()) if (at > newest) newest = at
+  const newer = await db.noteText.where("at").above(newest).toArray()
+  if (newest === -Infinity) return newer
+  const windowStart = newest - stampSlackMs
+  let held = 0
+  for (const at of stamps.values()) if (at > windowStart && at <= newest) held++
+  const window = db.noteText.where("at").between(windowStart, newest, false, true)
+  return (await window.count()) === held ? newer : [...(await window.toArray()), ...newer]
+}
+
+/** The saved index, if it is of this format and whole, with its stamps as a map. */
+const usableSave = (row: SavedIndexRow | undefined) =>
+  row?.format === searchIndexFormat && row.stamps instanceof Float64Array && row.stamped.length === row.stamps.length
+    ? { index: row.index, stamps: new Map(row.stamped.map((id, i) => [id, row.stamps[i]!])) }
+    : undefined
+
+/**
+ * What a start reads, in one transaction, so the rows match the saved index and the count matches
+ * the rows: the saved index and the rows written since it, or every row when there is none.
+ */
+const readStart = (db: QuireDb) =>
+  db.transaction("r", [savedIndexTable(db), db.noteText], async () => {
+    const saved = usableSave(await savedIndexTable(db).get(savedName))
+    const rows = saved ? await changedSince(db, saved.stamps) : await db.noteText.toArray()
+    return { saved, rows, count: await db.noteText.count() }
+  })
+
 export class IndexKeeper {
   private subscription: Subscription | undefined
   private saveTimer: ReturnType<typeof setTimeout> | undefined
@@ -59,27 +111,22 @@ export class IndexKeeper {
   /** Loads (or builds) the index and brings it up to date; live updates start with `follow`. */
   static async open(db: QuireDb, options: KeeperOptions = {}): Promise<IndexKeeper> {
     const started = performance.now()
-    const saved = await db.searchIndex.get(savedName)
+    const start = await readStart(db)
     const read = performance.now()
     let keeper: IndexKeeper | undefined
-    if (saved?.format === searchIndexFormat) {
+    if (start.saved) {
       try {
-        keeper = new IndexKeeper(db, SearchIndex.fromJSON(saved.json), new Map(Object.entries(saved.stamps)), options)
+        keeper = new IndexKeeper(db, SearchIndex.load(start.saved.index), start.saved.stamps, options)
       } catch {
         // An unreadable save is rebuilt from the rows, which are the truth.
       }
     }
-    keeper ??= new IndexKeeper(db, SearchIndex.empty(), new Map(), options)
     const loaded = performance.now()
-    const caughtUp = await keeper.catchUp()
+    const rows = keeper || !start.saved ? start.rows : await db.noteText.toArray()
+    keeper ??= new IndexKeeper(db, SearchIndex.empty(), new Map(), options)
+    const caughtUp = await keeper.catchUp(rows, start.count)
     keeper.timings = { readMs: read - started, loadMs: loaded - read, catchUpMs: performance.now() - loaded, caughtUp }
     return keeper
-  }
-
-  private newest(): number {
-    let newest = -Infinity
-    for (const at of this.stamps.values()) if (at > newest) newest = at
-    return newest
   }
 
   /** Indexes rows whose stamp differs from what was indexed; how many did. */
@@ -109,28 +156,12 @@ export class IndexKeeper {
     return changed
   }
 
-  /**
-   * The rows written since the index last looked: those stamped after its newest note, and,
-   * if the count of rows stamped in the slack before it is not what the index holds there, those
-   * too (a write that committed late). Reading every row of that window each time would cost a
-   * whole-table read after a large pull.
-   */
-  private async changedSince(): Promise<Array<NoteTextRow>> {
-    const newest = this.newest()
-    const newer = await this.db.noteText.where("at").above(newest).toArray()
-    if (newest === -Infinity) return newer
-    const windowStart = newest - stampSlackMs
-    let held = 0
-    for (const at of this.stamps.values()) if (at > windowStart && at <= newest) held++
-    const window = this.db.noteText.where("at").between(windowStart, newest, false, true)
-    return (await window.count()) === held ? newer : [...(await window.toArray()), ...newer]
-  }
-
-  private async catchUp(): Promise<number> {
-    const applied = this.apply(this.stamps.size === 0 ? await this.db.noteText.toArray() : await this.changedSince())
+  /** Takes in the rows read at start; `count` is the table's row count read with them. */
+  private async catchUp(rows: ReadonlyArray<NoteTextRow>, count: number): Promise<number> {
+    const applied = this.apply(rows)
     // Ids are compared only when the count differs: a deletion matched by an addition leaves a
     // stale entry until the next change of count, which the list drops (it has no row).
-    const reconciled = (await this.db.noteText.count()) !== this.stamps.size && (await this.reconcile())
+    const reconciled = count !== this.stamps.size && (await this.reconcile())
     // Saved soon after a start that had much to catch up: the next start should not redo it.
     if (applied > 0 || reconciled) this.scheduleSave(applied > 100 ? 0 : undefined)
     return applied
@@ -138,7 +169,10 @@ export class IndexKeeper {
 
   /** Follows every later write of `noteText`; `onChange` runs after the index took one in. */
   follow(onChange: () => void = () => {}): void {
-    this.subscription ??= liveQuery(async () => ({ rows: await this.changedSince(), count: await this.db.noteText.count() })).subscribe({
+    this.subscription ??= liveQuery(async () => ({
+      rows: await changedSince(this.db, this.stamps),
+      count: await this.db.noteText.count()
+    })).subscribe({
       next: ({ rows, count }) => {
         void (async () => {
           const applied = this.apply(rows) > 0
@@ -168,10 +202,16 @@ export class IndexKeeper {
     this.saving = this.saving.then(async () => {
       if (!this.unsaved) return
       this.unsaved = false
-      // Serialized at once, together: the stamps say exactly what the JSON holds.
-      const row = { name: savedName, format: searchIndexFormat, json: this.index.toJSON(), stamps: Object.fromEntries(this.stamps) }
+      // Taken at once, together: the stamps say exactly what the saved index holds.
+      const row: SavedIndexRow = {
+        name: savedName,
+        format: searchIndexFormat,
+        index: this.index.save(),
+        stamped: [...this.stamps.keys()],
+        stamps: Float64Array.from(this.stamps.values())
+      }
       try {
-        await this.db.searchIndex.put(row)
+        await savedIndexTable(this.db).put(row)
       } catch {
         // Not saved (a full disk, a closing database): the next start catches up from the rows.
         this.unsaved = true

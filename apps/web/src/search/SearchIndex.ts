@@ -3,7 +3,8 @@
  * weighted above the body, the word being typed matched as a prefix, and typos forgiven.
  * Pure: it knows nothing of IndexedDB; IndexKeeper feeds and persists it.
  */
-import MiniSearch, { type Query } from "minisearch"
+import type { Query } from "minisearch"
+import { SavableMiniSearch, type SavedIndex } from "./SavedIndex.js"
 
 export interface SearchDoc {
   readonly id: string
@@ -18,8 +19,11 @@ export interface SearchHit {
   readonly terms: ReadonlyArray<string>
 }
 
-/** Bump when the options below change: a persisted index of another format is rebuilt, not loaded. */
-export const searchIndexFormat = 1
+/**
+ * Bump when the options below or the saved shape (SavedIndex) change: a persisted index of
+ * another format is rebuilt, not loaded. 1 was MiniSearch's JSON.
+ */
+export const searchIndexFormat = 2
 
 // Words in nearly every note: indexing them costs a third of the index and ranks nothing.
 const stopwords = new Set(
@@ -76,19 +80,27 @@ export const queryOf = (text: string, forgiving = true): Query | undefined => {
 }
 
 export class SearchIndex {
-  private constructor(private readonly mini: MiniSearch<SearchDoc>) {}
+  private constructor(private readonly mini: SavableMiniSearch<SearchDoc>) {}
 
   static empty(): SearchIndex {
-    return new SearchIndex(new MiniSearch<SearchDoc>(options))
+    return new SearchIndex(new SavableMiniSearch<SearchDoc>(options))
   }
 
-  /** From `toJSON()`'s object, parsed; MiniSearch rebuilds its tree from it (no re-tokenizing). */
-  static fromJSON(json: string): SearchIndex {
-    return new SearchIndex(MiniSearch.loadJS<SearchDoc>(JSON.parse(json) as Parameters<typeof MiniSearch.loadJS>[0], options))
+  /** From what `save()` returned (no re-tokenizing). */
+  static load(saved: SavedIndex): SearchIndex {
+    return new SearchIndex(SavableMiniSearch.load<SearchDoc>(saved, options))
   }
 
-  toJSON(): string {
-    return JSON.stringify(this.mini)
+  save(): SavedIndex {
+    return this.mini.save()
+  }
+
+  /**
+   * Reads ahead what a load left unread, for at most `ms`; whether some is left. Queries read
+   * what they touch anyway: this only keeps a first keystroke from paying for it.
+   */
+  readAhead(ms: number): boolean {
+    return this.mini.readAhead(performance.now() + ms)
   }
 
   get size(): number {
