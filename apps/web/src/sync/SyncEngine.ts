@@ -155,6 +155,8 @@ export class SyncEngine {
   private async round(woken: boolean): Promise<void> {
     this.publish({ state: "syncing" })
     if (!woken) {
+      // A page a long-poll brought is all a woken round needs; a round that also pushes pulls afresh.
+      this.carried = undefined
       // An edit is what another device waits for: it goes out before the round's other work. A
       // change naming chunks the server does not hold yet waits (OutboxPusher) for the upload below.
       await this.pushAll()
