@@ -83,6 +83,11 @@ it.skipIf(!chromiumPath)("measures the PWA in Chromium", async () => {
     await seeder.close()
     const phone = await newDevice(browser, app.url)
     const phonePage = await phone.newPage()
+    // The sync worker's first page request: pairing and starting the app come before it.
+    let pullStarted: number | undefined
+    phone.on("request", (request) => {
+      if (pullStarted === undefined && /\/changes\?/.test(request.url())) pullStarted = performance.now()
+    })
     const started = performance.now()
     await phonePage.goto(link)
     await phonePage.getByText(`${noteCount} notes`).waitFor({ timeout: 300_000 })
@@ -90,11 +95,18 @@ it.skipIf(!chromiumPath)("measures the PWA in Chromium", async () => {
       .getByTestId("sync-state")
       .filter({ hasText: /^Synced$/ })
       .waitFor({ timeout: 300_000 })
+    const ended = performance.now()
     rows.push({
       measure: `first pull of ${noteCount} notes (workspace ${workspace.workspaceId.slice(0, 8)})`,
-      value: Number((performance.now() - started).toFixed(0)),
+      value: Number((ended - started).toFixed(0)),
       unit: "ms",
       target: "≤ 1500 ms"
+    })
+    rows.push({
+      measure: "  of which: first page asked → every note listed and synced",
+      value: pullStarted === undefined ? NaN : Number((ended - pullStarted).toFixed(0)),
+      unit: "ms",
+      target: ""
     })
     await phone.close()
   } finally {
