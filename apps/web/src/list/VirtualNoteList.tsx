@@ -9,16 +9,10 @@
  */
 import { Link } from "@tanstack/react-router"
 import { useWindowVirtualizer, type VirtualItem } from "@tanstack/react-virtual"
-import { useLayoutEffect, useRef, useState } from "react"
+import { useCallback, useLayoutEffect, useRef, useState } from "react"
 import type { NoteRow } from "../data/QuireDb.js"
 import type { Snippet } from "../search/Snippet.js"
 import { timeAgo } from "../ui/time.js"
-
-export interface ListedNote {
-  readonly row: NoteRow
-  /** Search results show where the note matched instead of its opening. */
-  readonly snippet?: Snippet
-}
 
 function SnippetText({ snippet }: { snippet: Snippet }) {
   return <>{snippet.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}</>
@@ -26,7 +20,7 @@ function SnippetText({ snippet }: { snippet: Snippet }) {
 
 const oneLine = { whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" } as const
 
-function NoteCard({ row, snippet }: ListedNote) {
+function NoteCard({ row, snippet }: { row: NoteRow; snippet: Snippet | undefined }) {
   return (
     <Link to="/notes/$noteId" params={{ noteId: row.id }}>
       <div className="title" style={oneLine}>
@@ -59,13 +53,19 @@ const gapPx = 8
 
 export function VirtualNoteList({
   notes,
+  snippets,
   empty,
   onVisible
 }: {
-  notes: ReadonlyArray<ListedNote>
+  notes: ReadonlyArray<NoteRow>
+  /**
+   * Search results show where the note matched instead of its opening. Looked up as rows render,
+   * so snippets arriving for the rows on screen do not rebuild a list of thousands.
+   */
+  snippets?: ReadonlyMap<string, Snippet>
   empty: string
   /** Told which notes are on screen (search asks for their snippets). */
-  onVisible?: (items: ReadonlyArray<ListedNote>) => void
+  onVisible?: (notes: ReadonlyArray<NoteRow>) => void
 }) {
   const listRef = useRef<HTMLUListElement>(null)
   const [offset, setOffset] = useState(0)
@@ -86,7 +86,8 @@ export function VirtualNoteList({
     overscan: 4,
     gap: gapPx,
     scrollMargin: offset,
-    getItemKey: (index) => notes[index]!.row.id
+    // The same function while the notes are the same: the virtualizer measures every row again when it changes.
+    getItemKey: useCallback((index: number) => notes[index]!.id, [notes])
   })
   const items = virtualizer.getVirtualItems()
   const first = items[0]?.index
@@ -115,7 +116,7 @@ export function VirtualNoteList({
             transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)`
           }}
         >
-          <NoteCard {...notes[item.index]!} />
+          <NoteCard row={notes[item.index]!} snippet={snippets?.get(notes[item.index]!.id)} />
         </li>
       ))}
     </ul>

@@ -4,17 +4,18 @@
  */
 import { useNavigate } from "@tanstack/react-router"
 import { useLiveQuery } from "dexie-react-hooks"
-import { useCallback, useMemo, useState } from "react"
+import { useCallback, useMemo, useState, useSyncExternalStore } from "react"
 import { useSession } from "../app/Session.js"
 import { sortNotes } from "../data/NoteIndex.js"
 import type { NoteRow } from "../data/QuireDb.js"
-import { firstScreenOf } from "../list/FirstScreen.js"
-import { VirtualNoteList, type ListedNote } from "../list/VirtualNoteList.js"
+import { earlyFirstScreen, firstScreenOf, listedCountOf, readFirstScreenEarly, subscribeEarlyFirstScreen } from "../list/FirstScreen.js"
+import { VirtualNoteList } from "../list/VirtualNoteList.js"
 import { startSearchEarly } from "../search/SearchClient.js"
 import { useNoteSearch } from "../search/useNoteSearch.js"
 import { messageOf } from "../messageOf.js"
 
 startSearchEarly()
+readFirstScreenEarly()
 
 export function NotesPage() {
   const { db, repository } = useSession()
@@ -22,9 +23,12 @@ export function NotesPage() {
   const [query, setQuery] = useState("")
   const [creating, setCreating] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
-  // The first screen paints from a few dozen rows; every row follows, then the count is exact.
-  const firstScreen = useLiveQuery(() => firstScreenOf(db), [db])
-  const total = useLiveQuery(() => db.notes.where("trashed").equals(0).count(), [db])
+  // The first screen paints from a few dozen rows (read early if the tab started on this
+  // workspace, until the live query answers); every row follows, then the count is exact.
+  const early = useSyncExternalStore(subscribeEarlyFirstScreen, earlyFirstScreen)
+  const head = early?.databaseName === db.name ? early : undefined
+  const firstScreen = useLiveQuery(() => firstScreenOf(db), [db]) ?? head?.rows
+  const total = useLiveQuery(() => listedCountOf(db), [db]) ?? head?.total
   const rows = useLiveQuery(
     async () => (firstScreen ? await db.notes.where("trashed").equals(0).toArray() : undefined),
     [db, firstScreen !== undefined]
@@ -33,20 +37,22 @@ export function NotesPage() {
   const searching = query.trim() !== ""
 
   const byId = useMemo(() => rows && new Map<string, NoteRow>(rows.map((row) => [row.id, row])), [rows])
-  const sorted = useMemo(() => (rows ? sortNotes(rows) : firstScreen)?.map((row) => ({ row })), [rows, firstScreen])
-  const listed = useMemo((): ReadonlyArray<ListedNote> | undefined => {
+  const sorted = useMemo(() => (rows ? sortNotes(rows) : firstScreen), [rows, firstScreen])
+  const listed = useMemo((): ReadonlyArray<NoteRow> | undefined => {
     if (!searching) return sorted
     if (!search.answered || !byId) return undefined
-    return search.answered.ids.flatMap((id) => {
+    // A plain loop: thousands of hits per keystroke, and flatMap's array per hit showed in profiles.
+    const found: Array<NoteRow> = []
+    for (const id of search.answered.ids) {
       const row = byId.get(id)
-      const snippet = search.snippets.get(id)
-      return row ? [snippet ? { row, snippet } : { row }] : []
-    })
-  }, [sorted, byId, searching, search.answered, search.snippets])
+      if (row) found.push(row)
+    }
+    return found
+  }, [sorted, byId, searching, search.answered])
   const count = searching ? (listed?.length ?? 0) : (rows?.length ?? total ?? listed?.length ?? 0)
 
   const { want } = search
-  const onVisible = useCallback((items: ReadonlyArray<ListedNote>) => want(items.map((item) => item.row.id)), [want])
+  const onVisible = useCallback((notes: ReadonlyArray<NoteRow>) => want(notes.map((row) => row.id)), [want])
 
   const createNote = async () => {
     setCreating(true)
@@ -99,7 +105,7 @@ export function NotesPage() {
           <VirtualNoteList
             notes={listed}
             empty={searching ? "No note matches." : "No notes yet. Create one."}
-            {...(searching ? { onVisible } : {})}
+            {...(searching ? { onVisible, snippets: search.snippets } : {})}
           />
         </>
       )}
