@@ -6,6 +6,7 @@
 import { DeviceRegistry } from "../data/DeviceRegistry.js"
 import { sortNotes } from "../data/NoteIndex.js"
 import type { NoteRow, QuireDb } from "../data/QuireDb.js"
+import { listedCountOf } from "./ListedNotes.js"
 
 /** More than a tall screen holds. */
 const firstScreenRows = 40
@@ -26,9 +27,6 @@ export const firstScreenOf = async (db: QuireDb): Promise<ReadonlyArray<NoteRow>
   ])
   return [...sortNotes(pinned), ...recent]
 }
-
-/** How many notes the list holds (the trash aside). */
-export const listedCountOf = (db: QuireDb): Promise<number> => db.notes.where("trashed").equals(0).count()
 
 export interface EarlyFirstScreen {
   readonly databaseName: string

@@ -8,7 +8,8 @@ import { useCallback, useMemo, useState, useSyncExternalStore } from "react"
 import { useSession } from "../app/Session.js"
 import { sortNotes } from "../data/NoteIndex.js"
 import type { NoteRow } from "../data/QuireDb.js"
-import { earlyFirstScreen, firstScreenOf, listedCountOf, readFirstScreenEarly, subscribeEarlyFirstScreen } from "../list/FirstScreen.js"
+import { earlyFirstScreen, firstScreenOf, readFirstScreenEarly, subscribeEarlyFirstScreen } from "../list/FirstScreen.js"
+import { listedCountOf, listedNotesOf } from "../list/ListedNotes.js"
 import { VirtualNoteList } from "../list/VirtualNoteList.js"
 import { startSearchEarly } from "../search/SearchClient.js"
 import { useNoteSearch } from "../search/useNoteSearch.js"
@@ -29,10 +30,7 @@ export function NotesPage() {
   const head = early?.databaseName === db.name ? early : undefined
   const firstScreen = useLiveQuery(() => firstScreenOf(db), [db]) ?? head?.rows
   const total = useLiveQuery(() => listedCountOf(db), [db]) ?? head?.total
-  const rows = useLiveQuery(
-    async () => (firstScreen ? await db.notes.where("trashed").equals(0).toArray() : undefined),
-    [db, firstScreen !== undefined]
-  )
+  const rows = useLiveQuery(async () => (firstScreen ? await listedNotesOf(db) : undefined), [db, firstScreen !== undefined])
   const search = useNoteSearch(db.name, query)
   const searching = query.trim() !== ""
 
