@@ -9,7 +9,7 @@
  */
 import { Link } from "@tanstack/react-router"
 import { useWindowVirtualizer, type VirtualItem } from "@tanstack/react-virtual"
-import { useCallback, useLayoutEffect, useRef, useState } from "react"
+import { memo, useCallback, useLayoutEffect, useRef, useState } from "react"
 import type { NoteRow } from "../data/QuireDb.js"
 import type { Snippet } from "../search/Snippet.js"
 import { timeAgo } from "../ui/time.js"
@@ -51,7 +51,12 @@ function NoteCard({ row, snippet }: { row: NoteRow; snippet: Snippet | undefined
 const estimatedRowPx = 86
 const gapPx = 8
 
-export function VirtualNoteList({
+/**
+ * Memoized: a keystroke renders the page at once (the box shows the letter) and again when its
+ * hits arrive; the list has nothing new to show the first time, and its layout read after each
+ * render forces a layout.
+ */
+export const VirtualNoteList = memo(function VirtualNoteList({
   notes,
   snippets,
   empty,
@@ -121,4 +126,4 @@ export function VirtualNoteList({
       ))}
     </ul>
   )
-}
+})
