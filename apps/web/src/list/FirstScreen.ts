@@ -73,3 +73,10 @@ export const subscribeEarlyFirstScreen = (listener: () => void) => {
 }
 
 export const earlyFirstScreen = (): EarlyFirstScreen | undefined => early
+
+/** Once the list's own queries have answered: a later visit to the list must not start from what the tab read at start. */
+export const forgetEarlyFirstScreen = (): void => {
+  if (early === undefined) return
+  early = undefined
+  for (const listener of listeners) listener()
+}

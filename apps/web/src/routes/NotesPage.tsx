@@ -4,11 +4,17 @@
  */
 import { useNavigate } from "@tanstack/react-router"
 import { useLiveQuery } from "dexie-react-hooks"
-import { useCallback, useMemo, useState, useSyncExternalStore } from "react"
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react"
 import { useSession } from "../app/Session.js"
 import { sortNotes } from "../data/NoteIndex.js"
 import type { NoteRow } from "../data/QuireDb.js"
-import { earlyFirstScreen, firstScreenOf, readFirstScreenEarly, subscribeEarlyFirstScreen } from "../list/FirstScreen.js"
+import {
+  earlyFirstScreen,
+  firstScreenOf,
+  forgetEarlyFirstScreen,
+  readFirstScreenEarly,
+  subscribeEarlyFirstScreen
+} from "../list/FirstScreen.js"
 import { listedCountOf, listedNotesOf } from "../list/ListedNotes.js"
 import { VirtualNoteList } from "../list/VirtualNoteList.js"
 import { startSearchEarly } from "../search/SearchClient.js"
@@ -28,8 +34,13 @@ export function NotesPage() {
   // workspace, until the live query answers); every row follows, then the count is exact.
   const early = useSyncExternalStore(subscribeEarlyFirstScreen, earlyFirstScreen)
   const head = early?.databaseName === db.name ? early : undefined
-  const firstScreen = useLiveQuery(() => firstScreenOf(db), [db]) ?? head?.rows
-  const total = useLiveQuery(() => listedCountOf(db), [db]) ?? head?.total
+  const liveFirstScreen = useLiveQuery(() => firstScreenOf(db), [db])
+  const liveTotal = useLiveQuery(() => listedCountOf(db), [db])
+  useEffect(() => {
+    if (liveFirstScreen !== undefined && liveTotal !== undefined) forgetEarlyFirstScreen()
+  }, [liveFirstScreen, liveTotal])
+  const firstScreen = liveFirstScreen ?? head?.rows
+  const total = liveTotal ?? head?.total
   const rows = useLiveQuery(async () => (firstScreen ? await listedNotesOf(db) : undefined), [db, firstScreen !== undefined])
   const search = useNoteSearch(db.name, query)
   const searching = query.trim() !== ""
