@@ -52,7 +52,7 @@ opening.then(
     reply({ type: "ready", notes: keeper.index.size, loadMs: Math.round(performance.now() - started), timings: keeper.timings })
     keeper.follow(() => reply({ type: "changed" }))
     // In slices, each its own task: a query that arrives meanwhile waits for one slice at most.
-    const readAhead = () => keeper.index.readAhead(8) && setTimeout(readAhead, 0)
+    const readAhead = () => keeper.index.readAhead(4) && setTimeout(readAhead, 0)
     setTimeout(readAhead, 0)
   },
   (error: unknown) => reply({ type: "failed", message: messageOf(error) })
