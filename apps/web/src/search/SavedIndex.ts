@@ -109,6 +109,35 @@ export interface SavedIndex {
   readonly postings: Postings
 }
 
+/** MiniSearch's term tree (a radix tree): edges by their label, and the term's value under the empty label. */
+type Tree = Map<string, Tree | LazyFields>
+const leaf = ""
+
+const isSorted = (terms: ReadonlyArray<string>) => terms.every((term, i) => i === 0 || terms[i - 1]! < term)
+
+/**
+ * The radix tree of `terms[from, to)`, sorted, which share their first `depth` characters: what
+ * MiniSearch's `set` would build one term at a time, each walking down from the root.
+ */
+const treeOf = (terms: ReadonlyArray<string>, values: ReadonlyArray<LazyFields>, from: number, to: number, depth: number): Tree => {
+  const node: Tree = new Map()
+  let i = from
+  // Sorted: a term that ends here comes before every longer one.
+  if (terms[i]?.length === depth) node.set(leaf, values[i++]!)
+  while (i < to) {
+    const first = terms[i]!
+    let j = i + 1
+    while (j < to && terms[j]![depth] === first[depth]) j++
+    // The group's common prefix is the first and last terms' (they are sorted).
+    const last = terms[j - 1]!
+    let end = depth + 1
+    while (end < first.length && end < last.length && first[end] === last[end]) end++
+    node.set(first.slice(depth, end), treeOf(terms, values, i, j, end))
+    i = j
+  }
+  return node
+}
+
 const postingsOf = (numbers: ReadonlyArray<number>): Postings =>
   numbers.every((n) => n <= 0xffff) ? Uint16Array.from(numbers) : Uint32Array.from(numbers)
 
@@ -140,7 +169,8 @@ export class SavableMiniSearch<T> extends MiniSearch<T> {
     }
     const terms: Array<string> = []
     const postings: Array<number> = []
-    for (const [term, fields] of this._index) {
+    // Sorted, so a load can build the term tree in one pass (treeOf).
+    for (const [term, fields] of [...this._index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       terms.push(term)
       postings.push(fields.size)
       for (const [fieldId, frequencies] of fields) {
@@ -181,13 +211,14 @@ export class SavableMiniSearch<T> extends MiniSearch<T> {
     })
     const postings = saved.postings
     let at = 0
-    for (const term of saved.terms) {
-      const fields = new LazyFields(postings, at)
-      mini._index.set(term, fields)
-      mini.unread.push(fields)
+    for (let i = 0; i < saved.terms.length; i++) {
+      mini.unread.push(new LazyFields(postings, at))
       // Skipped, not read: a term's postings become Maps when a query or an edit first touches it.
       for (let fields = postings[at++]!; fields > 0; fields--) at += 2 + 2 * postings[at + 1]!
     }
+    const SearchableMap = mini._index.constructor as new (tree: Tree) => typeof mini._index
+    if (isSorted(saved.terms)) mini._index = new SearchableMap(treeOf(saved.terms, mini.unread, 0, saved.terms.length, 0))
+    else saved.terms.forEach((term, i) => mini._index.set(term, mini.unread[i]!))
     if (at !== postings.length) throw new Error("The saved search index is inconsistent.")
     return mini
   }
