@@ -90,13 +90,13 @@ export interface NoteTextRow {
   readonly at?: number
 }
 
-/** The search index as last saved (SearchIndex's JSON), with what it covers. */
+/**
+ * The search index as last saved. The rest of the row is the search's own (IndexKeeper's
+ * `SavedIndexRow`), told apart by `format`: a row of a format the app does not read is rebuilt.
+ */
 export interface SearchIndexRow {
   readonly name: string
   readonly format: number
-  readonly json: string
-  /** Each indexed note's `at` stamp when it was indexed. */
-  readonly stamps: Record<string, number>
 }
 
 /**

@@ -26,7 +26,7 @@ export interface SavedIndexRow {
   readonly stamps: Float64Array
 }
 
-/** The table keeps whatever shape its `format` says; QuireDb's row type describes format 1 only. */
+/** The table keeps whatever shape its `format` says; QuireDb's row type names only what every format has. */
 const savedIndexTable = (db: QuireDb) => db.table<SavedIndexRow, string>("searchIndex")
 
 /**
