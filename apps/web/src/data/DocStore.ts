@@ -55,8 +55,9 @@ const importRow = (doc: LoroDoc, row: DocRow) => {
   if (row.pending) doc.import(row.pending)
 }
 
-/** Takes in what another context stored; its links rows may differ from what this one wrote. */
-const readStored = (entry: Entry, row: DocRow) => {
+/** Takes in what another context stored since this one looked, if anything; its links rows may differ from what this one wrote. */
+const readStored = (entry: Entry, row: DocRow | undefined) => {
+  if (!row || sameBytes(row.version, entry.storedVersion)) return
   importRow(entry.doc, row)
   delete entry.linksWritten
   delete entry.attachmentsWritten
@@ -112,7 +113,7 @@ export class DocStore {
   private entryFrom(id: string, row: DocRow | undefined): Entry {
     const cached = this.cache.get(id)
     if (cached) {
-      if (row && !sameBytes(row.version, cached.storedVersion)) readStored(cached, row)
+      readStored(cached, row)
       this.cache.delete(id)
       this.cache.set(id, cached)
       return cached
@@ -132,8 +133,7 @@ export class DocStore {
 
   /** Inside a transaction: merges in whatever another context stored since this one looked. */
   private async catchUp(id: string, entry: Entry): Promise<void> {
-    const row = await this.db.docs.get(id)
-    if (row && !sameBytes(row.version, entry.storedVersion)) readStored(entry, row)
+    readStored(entry, await this.db.docs.get(id))
   }
 
   /** The rows that store `entry`: the document, and (for a note) its list row and search text. */
@@ -286,7 +286,7 @@ export class DocStore {
         // Both reads at once: an edit waits on one round trip to the database before sealing, not two.
         const [open, stored] = await Promise.all([openEntryOf(this.db, id), this.db.docs.get(id)])
         // The open entry may hold another tab's edits: fold from a document that has them.
-        if (open && stored && !sameBytes(stored.version, entry.storedVersion)) readStored(entry, stored)
+        if (open) readStored(entry, stored)
         const prepared = await prepareWrite(this.key, id, key, entry.doc, before, open)
         try {
           await this.db.transaction("rw", [...this.persistTables(), this.db.outbox], async () => {
@@ -453,10 +453,8 @@ export class DocStore {
     const row = await this.db.docs.get(id)
     if (!row) return undefined
     const entry = await this.entry(id)
-    if (!sameBytes(row.version, entry.storedVersion)) {
-      readStored(entry, row)
-      entry.storedVersion = row.version
-    }
+    readStored(entry, row)
+    entry.storedVersion = row.version
     return entry
   }
 

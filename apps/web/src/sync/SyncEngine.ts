@@ -231,17 +231,12 @@ export class SyncEngine {
     const notes = new Set<string>()
     // The next page is fetched and decrypted while this one is written: a first pull of many
     // notes then waits on the network and on WebCrypto only once. Pages are still stored in order.
-    const fetchFrom = async (after: number) => {
-      const page = unwrap(await this.api.pull(after, this.options.pageSize, this.options.pageBytes))
-      return { page, opened: await openPage(this.key, page.changes) }
-    }
+    const opening = async (page: PulledPage) => ({ page, opened: await openPage(this.key, page.changes) })
+    const fetchFrom = async (after: number) => opening(unwrap(await this.api.pull(after, this.options.pageSize, this.options.pageBytes)))
     // What woke the long-poll came with its answer: the pull starts from it without asking again.
     const carried = this.carried
     this.carried = undefined
-    let next =
-      carried?.after === cursor
-        ? openPage(this.key, carried.page.changes).then((opened) => ({ page: carried.page, opened }))
-        : fetchFrom(cursor)
+    let next = carried?.after === cursor ? opening(carried.page) : fetchFrom(cursor)
     for (;;) {
       const { page, opened } = await next
       const reached = page.changes.at(-1)?.seq ?? cursor
