@@ -1,6 +1,8 @@
 /** The sync engine's own rules: batch sizes, unreadable blobs kept aside, honest status. */
 import { encodeEnvelope, sealBlob } from "@quire/shared"
+import { noteText } from "@quire/schema"
 import { Effect } from "effect"
+import { LoroDoc } from "loro-crdt"
 import { describe, expect, it } from "vitest"
 import { readMeta } from "../src/data/Meta.js"
 import { makeSyncApi, type SyncApi } from "../src/sync/SyncApi.js"
@@ -102,6 +104,48 @@ describe("the sync engine", () => {
       }
       expect(requests.count).toBe(before)
       expect(await readMeta(phone.db, "cursor")).toBe((await workspaceInfo(laptop)).headSeq)
+    } finally {
+      await watching.stop()
+    }
+  })
+
+  it("hands each remote edit to its listeners before storing it, and a round woken by one never says it is syncing", async () => {
+    const laptop = await createDevice(server.url)
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    server.track(laptop, phone)
+    const id = await laptop.notes.create({ title: "shared", body: "one" })
+    await laptop.engine.syncOnce()
+    const credentials = (await readMeta(phone.db, "workspace"))!
+    const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
+    const watching = new SyncEngine(phone.db, phone.store, api, await workspaceKeyOf(credentials))
+    const arrivals: Array<{ readonly docIds: ReadonlyArray<string>; readonly bodies: Promise<[string, string | undefined]> }> = []
+    watching.onArrived((entries) => {
+      const mine = entries.filter((entry) => entry.docId === id)
+      // What the listener got, and what the store held when it got it (read before the page's write).
+      const stored = phone.db.docs.get(id)
+      const bodies = stored.then((row): [string, string | undefined] => {
+        const doc = new LoroDoc()
+        if (row) doc.import(row.snapshot)
+        const before = row ? noteText(doc, "body").toString() : undefined
+        for (const entry of mine) doc.import(entry.bytes)
+        return [noteText(doc, "body").toString(), before]
+      })
+      arrivals.push({ docIds: entries.map((entry) => entry.docId), bodies })
+    })
+    watching.start()
+    try {
+      await eventually(async () => (await phone.notes.read(id))?.body === "one")
+      const states: Array<string> = []
+      const unsubscribe = watching.subscribe((status) => states.push(status.state))
+      const from = arrivals.length
+      await laptop.notes.setBody(id, "one two")
+      await laptop.engine.syncOnce()
+      await eventually(async () => (await phone.notes.read(id))?.body === "one two")
+      unsubscribe()
+      const handed = arrivals.slice(from)
+      expect(handed.map((arrival) => arrival.docIds)).toEqual([[id]])
+      expect(await handed[0]!.bodies).toEqual(["one two", "one"])
+      expect(states.slice(1)).not.toContain("syncing")
     } finally {
       await watching.stop()
     }

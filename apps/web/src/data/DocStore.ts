@@ -16,7 +16,7 @@ import { Effect, Either } from "effect"
 import { LoroDoc } from "loro-crdt"
 import { linkRowsOf } from "./LinkIndex.js"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
-import { FoldRaced, openEntryOf, prepareWrite, writePrepared } from "./OutboxFold.js"
+import { FoldRaced, openEntryOf, prepareWrite, writePrepared, type PreparedWrite } from "./OutboxFold.js"
 import { importAll, type ImportFailure, type RemoteEntry } from "./RemoteImport.js"
 import { linksPendingKey, type AttachmentRow, type DocRow, type QuireDb } from "./QuireDb.js"
 import { messageOf } from "../messageOf.js"
@@ -168,18 +168,15 @@ export class DocStore {
   /** Inside a transaction: stores documents with their list rows, in a few bulk writes. */
   private async persist(items: ReadonlyArray<readonly [string, Entry, (Uint8Array | undefined)?]>): Promise<void> {
     const rows = items.map(([id, entry, whole]) => ({ id, entry, ...this.rowsOf(id, entry, whole) }))
-    await this.db.docs.bulkPut(rows.map((r) => r.doc))
     const notes = rows.filter((r) => r.id !== workspaceDocId)
     const listed = notes.flatMap((r) => (r.note ? [r.note] : []))
     const gone = notes.filter((r) => !r.note).map((r) => r.id)
-    if (listed.length > 0) {
-      await this.db.notes.bulkPut(listed.map((n) => n.row))
-      await this.db.noteText.bulkPut(listed.map((n) => n.text))
-    }
-    if (gone.length > 0) {
-      await this.db.notes.bulkDelete(gone)
-      await this.db.noteText.bulkDelete(gone)
-    }
+    // Issued together, the writes go to the database in one trip instead of one trip each.
+    await Promise.all([
+      this.db.docs.bulkPut(rows.map((r) => r.doc)),
+      ...(listed.length > 0 ? [this.db.notes.bulkPut(listed.map((n) => n.row)), this.db.noteText.bulkPut(listed.map((n) => n.text))] : []),
+      ...(gone.length > 0 ? [this.db.notes.bulkDelete(gone), this.db.noteText.bulkDelete(gone)] : [])
+    ])
     const relinked = notes.filter((r) => JSON.stringify(r.links) !== r.entry.linksWritten)
     if (relinked.length > 0) {
       await this.db.links
@@ -282,12 +279,17 @@ export class DocStore {
     if (entry.doc.oplogVersion().compare(before) === 0) return
     try {
       const key = await this.keyOf(id)
+      // The edit alone is sealed while the database is read: after a pause there is no entry
+      // to fold into, and the edit then waits on the reads or the sealing, not on both.
+      let alone: Promise<PreparedWrite> | undefined = prepareWrite(this.key, id, key, entry.doc, before, undefined)
+      alone.catch(() => undefined)
       for (;;) {
         // Both reads at once: an edit waits on one round trip to the database before sealing, not two.
         const [open, stored] = await Promise.all([openEntryOf(this.db, id), this.db.docs.get(id)])
         // The open entry may hold another tab's edits: fold from a document that has them.
         if (open) readStored(entry, stored)
-        const prepared = await prepareWrite(this.key, id, key, entry.doc, before, open)
+        const prepared = await (open || !alone ? prepareWrite(this.key, id, key, entry.doc, before, open) : alone)
+        alone = undefined
         try {
           await this.db.transaction("rw", [...this.persistTables(), this.db.outbox], async () => {
             await this.catchUp(id, entry)

@@ -1,8 +1,8 @@
 /**
  * The open note's own Loro replica in this tab. The editor types into it; what other tabs and
  * the sync worker store is imported into it (a merge: the caret stays and nothing typed here
- * is lost); its own edits leave as Loro updates, saved through the repository, never as a
- * diff of the text.
+ * is lost), and so is what the sync worker has just pulled, before it is stored. Its own edits
+ * leave as Loro updates, saved through the repository, never as a diff of the text.
  */
 import { NoteKey, noteRoot, noteText, touchNote } from "@quire/schema"
 import { LoroDoc, UndoManager, VersionVector, type LoroText } from "loro-crdt"
@@ -29,6 +29,8 @@ export class LiveNote {
   readonly undo: UndoManager
   /** How many of this replica's own operations the store already holds (its peer is new: none). */
   private savedCounter = 0
+  /** The version the store held when this replica last read it: what came by other ways may not be stored yet. */
+  private stored: VersionVector
   private touching = false
   private lastEdit = 0
   private wake: (() => void) | undefined
@@ -40,6 +42,7 @@ export class LiveNote {
     // Changes carry their time, so a note's history can say when each version was written.
     this.doc.setRecordTimestamp(true)
     this.importRow(row)
+    this.stored = VersionVector.decode(row.version)
     this.title = noteText(this.doc, "title")
     this.body = noteText(this.doc, "body")
     this.doc.commit()
@@ -74,9 +77,15 @@ export class LiveNote {
 
   /** Takes in what is stored, unless this replica already holds all of it (its own saves come back this way). */
   absorb(row: DocRow): void {
-    const held = this.doc.oplogVersion().compare(VersionVector.decode(row.version))
+    this.stored = VersionVector.decode(row.version)
+    const held = this.doc.oplogVersion().compare(this.stored)
     if (!row.pending && (held === 0 || held === 1)) return
     this.importRow(row)
+  }
+
+  /** Takes in a change another device wrote, as the sync worker pulled it (not stored yet). */
+  arrived(bytes: Uint8Array): void {
+    this.doc.import(bytes)
   }
 
   /** Sets the note's edit time in the change being made; the caller commits. */
@@ -101,8 +110,10 @@ export class LiveNote {
         this.touching = false
       }
     }
-    // Everything of other peers is already stored (it came from there): only ours is sent.
-    const from = this.doc.oplogVersion().toJSON()
+    // Other peers' operations came from the store, or arrived from the sync worker just before
+    // it stores them: ours are sent, and with them any of theirs the store did not hold when last
+    // read, so the update never builds on operations the store lacks (a repeat is harmless).
+    const from = this.stored.toJSON()
     if (this.savedCounter === 0) from.delete(this.doc.peerIdStr)
     else from.set(this.doc.peerIdStr, this.savedCounter)
     return { update: this.doc.export({ mode: "update", from: VersionVector.parseJSON(from) }), counter: this.ownCounter() }

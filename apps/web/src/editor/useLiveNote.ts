@@ -1,4 +1,7 @@
-/** The open note's live replica, fed by every change stored for it (other tabs, the sync worker). */
+/**
+ * The open note's live replica, fed by every change stored for it (other tabs, the sync
+ * worker) and by what the sync worker pulls for it, which `arrivals` hands over before it is stored.
+ */
 import { liveQuery } from "dexie"
 import { useEffect, useState } from "react"
 import type { QuireDb } from "../data/QuireDb.js"
@@ -13,7 +16,10 @@ export type LiveNoteState =
 
 const failed = (error: unknown): LiveNoteState => ({ status: "failed", message: messageOf(error) })
 
-export const useLiveNote = (db: QuireDb, noteId: string): LiveNoteState => {
+/** Subscribes to the changes of one document the sync worker pulls (SyncClient.onArrived). */
+export type Arrivals = (docId: string, listener: (bytes: Uint8Array) => void) => () => void
+
+export const useLiveNote = (db: QuireDb, noteId: string, arrivals?: Arrivals): LiveNoteState => {
   const [state, setState] = useState<LiveNoteState>({ status: "loading" })
   useEffect(() => {
     let live: LiveNote | undefined
@@ -31,10 +37,18 @@ export const useLiveNote = (db: QuireDb, noteId: string): LiveNoteState => {
       },
       error: (error: unknown) => setState(failed(error))
     })
+    const stopArrivals = arrivals?.(noteId, (bytes) => {
+      try {
+        live?.arrived(bytes)
+      } catch {
+        // The stored row brings the same change a moment later, and reports what is wrong with it.
+      }
+    })
     return () => {
       subscription.unsubscribe()
+      stopArrivals?.()
       live?.close()
     }
-  }, [db, noteId])
+  }, [db, noteId, arrivals])
   return state
 }

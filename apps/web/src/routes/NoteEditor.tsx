@@ -93,10 +93,10 @@ function HistoryPanel({
 }
 
 export default function NoteEditor({ noteId }: { noteId: string }) {
-  const { db, repository: loadRepository, attachments: loadAttachments } = useSession()
+  const { db, sync, repository: loadRepository, attachments: loadAttachments } = useSession()
   const navigate = useNavigate()
   const [repository, setRepository] = useState<NoteRepository | null>(null)
-  const state = useLiveNote(db, noteId)
+  const state = useLiveNote(db, noteId, sync.onArrived)
   const live = state.status === "open" ? state.live : undefined
   const [tags, setTags] = useState("")
   const [preview, setPreview] = useState(false)

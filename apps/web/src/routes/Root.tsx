@@ -36,13 +36,15 @@ function KitOutdatedBanner() {
 }
 
 function TooLargeBanner() {
-  const { db } = useSession()
   const { tooLarge } = useSyncStatus()
-  const titles = useLiveQuery(
-    async () => (await db.notes.bulkGet(tooLarge.map((held) => held.docId))).map((row) => row?.title || "Untitled"),
-    [db, tooLarge]
-  )
-  if (tooLarge.length === 0) return null
+  return tooLarge.length === 0 ? null : <TooLargeList tooLarge={tooLarge} />
+}
+
+function TooLargeList({ tooLarge }: { readonly tooLarge: ReadonlyArray<{ readonly docId: string; readonly bytes: number }> }) {
+  const { db } = useSession()
+  // Each status comes as a new list: the titles are read again only when the notes named change.
+  const docIds = tooLarge.map((held) => held.docId).join(" ")
+  const titles = useLiveQuery(async () => (await db.notes.bulkGet(docIds.split(" "))).map((row) => row?.title || "Untitled"), [db, docIds])
   return (
     <div className="banner error" role="alert">
       {tooLarge.map((held, i) => (

@@ -48,15 +48,24 @@ export class OutboxPusher {
    */
   private takeBatch(maxChanges: number, upTo: number | undefined) {
     return this.db.transaction("rw", [this.db.outbox, this.db.blobUploads], async () => {
-      const last = upTo ?? ((await this.db.outbox.orderBy("clientSeq").lastKey()) as number | undefined) ?? 0
+      // One trip to the database in the common case: the first entries are read as they are,
+      // and walked one by one only when some must be skipped (held back, or waiting on chunks).
+      const [lastKey, waiting, first] = await Promise.all([
+        upTo ?? (this.db.outbox.orderBy("clientSeq").lastKey() as Promise<number | undefined>),
+        this.waitingOnChunks(),
+        this.db.outbox.orderBy("clientSeq").limit(maxChanges).toArray()
+      ])
+      const last = lastKey ?? 0
       const batch: Array<Outgoing> = []
       let bytes = 0
-      const waiting = await this.waitingOnChunks()
-      const next = await this.db.outbox
-        .orderBy("clientSeq")
-        .filter((entry) => entry.clientSeq! <= last && !this.heldBack.has(entry.clientSeq!) && !waiting(entry))
-        .limit(maxChanges)
-        .toArray()
+      const next =
+        waiting === undefined && this.heldBack.size === 0
+          ? first.filter((entry) => entry.clientSeq! <= last)
+          : await this.db.outbox
+              .orderBy("clientSeq")
+              .filter((entry) => entry.clientSeq! <= last && !this.heldBack.has(entry.clientSeq!) && !waiting?.(entry))
+              .limit(maxChanges)
+              .toArray()
       for (const entry of next) {
         if (batch.length > 0 && bytes + entry.blob.length > this.limits.batchMaxBytes) break
         batch.push({ clientSeq: entry.clientSeq!, key: entry.key, data: entry.blob, docId: entry.docId, needs: entry.needs ?? [] })
@@ -73,8 +82,8 @@ export class OutboxPusher {
    * server does not have yet, so no device ever reads a manifest before its chunks can be
    * fetched. Later changes of the same document wait with it, to keep the document's order.
    */
-  private async waitingOnChunks(): Promise<(entry: OutboxEntry) => boolean> {
-    if ((await this.db.blobUploads.count()) === 0) return () => false
+  private async waitingOnChunks(): Promise<((entry: OutboxEntry) => boolean) | undefined> {
+    if ((await this.db.blobUploads.count()) === 0) return undefined
     // A chunk this device lost (retried never) must not hold its note's edits back for good.
     const unsent = new Set(await this.db.blobUploads.filter((row) => row.retryAt !== Infinity).primaryKeys())
     const blocked = new Set<string>()
@@ -92,7 +101,7 @@ export class OutboxPusher {
       // The common case, read without visiting every entry.
       if ((await this.db.blobUploads.count()) === 0) return (await this.db.outbox.count()) - this.heldBack.size
       const waiting = await this.waitingOnChunks()
-      return this.db.outbox.filter((entry) => !this.heldBack.has(entry.clientSeq!) && !waiting(entry)).count()
+      return this.db.outbox.filter((entry) => !this.heldBack.has(entry.clientSeq!) && !waiting?.(entry)).count()
     })
   }
 

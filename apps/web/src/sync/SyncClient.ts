@@ -1,6 +1,7 @@
 /**
  * The tab's side of sync: starts this tab's sync worker (only the Web Lock holder among all
- * tabs' workers syncs), and follows the leader's status over the sync channel.
+ * tabs' workers syncs), follows the leader's status over the sync channel, and hands what the
+ * leader just pulled to whoever shows that document.
  */
 import { openSyncChannel, type SyncChannel } from "./SyncChannel.js"
 import { syncLockName } from "./SyncLeader.js"
@@ -15,12 +16,17 @@ export const workspaceIdOfWorker = (name: string) => name.slice(workerNamePrefix
 export class SyncClient {
   private status: SyncStatus = initialStatus
   private readonly listeners = new Set<() => void>()
+  private readonly arrivals = new Map<string, Set<(bytes: Uint8Array) => void>>()
   private readonly channel: SyncChannel
   private readonly worker: Worker
 
   constructor(private readonly workspaceId: string) {
     this.worker = new Worker(new URL("./sync.worker.ts", import.meta.url), { type: "module", name: workerNamePrefix + workspaceId })
     this.channel = openSyncChannel(workspaceId, (message) => {
+      if (message._tag === "Arrived") {
+        for (const { docId, bytes } of message.entries) this.arrivals.get(docId)?.forEach((listener) => listener(bytes))
+        return
+      }
       if (message._tag !== "Status") return
       this.status = message.status
       for (const listener of this.listeners) listener()
@@ -37,6 +43,16 @@ export class SyncClient {
   }
 
   readonly getStatus = () => this.status
+
+  /** Runs `listener` with each change of `docId` the leader pulls, before it is stored (SyncEngine.onArrived). */
+  readonly onArrived = (docId: string, listener: (bytes: Uint8Array) => void) => {
+    const listeners = this.arrivals.get(docId) ?? new Set()
+    this.arrivals.set(docId, listeners.add(listener))
+    return () => {
+      listeners.delete(listener)
+      if (listeners.size === 0) this.arrivals.delete(docId)
+    }
+  }
 
   /** A local edit was saved: the leader pushes it now instead of at the next long-poll. */
   localChange(): void {

@@ -5,7 +5,7 @@
  * there is something new to push or the network came back.
  */
 import { workspaceDocId } from "@quire/schema"
-import { Limits } from "@quire/shared"
+import { Limits, type EnvelopeEntry } from "@quire/shared"
 import { Either } from "effect"
 import type { DocStore } from "../data/DocStore.js"
 import { readMeta } from "../data/Meta.js"
@@ -17,7 +17,7 @@ import { BlobUploader } from "./BlobUploader.js"
 import { defaultCompaction, type CompactionOptions } from "./CompactionPolicy.js"
 import { compactDocument, compactDue } from "./Compactor.js"
 import { OutboxPusher } from "./OutboxPusher.js"
-import { applyPage, openPage, type PulledPage } from "./PullPage.js"
+import { applyPage, openPage, type OpenedPage, type PulledPage } from "./PullPage.js"
 import type { SyncApi } from "./SyncApi.js"
 import { deviceFailure, isRetryable, type SyncError } from "./SyncError.js"
 import { initialStatus, type SyncStatus } from "./SyncStatus.js"
@@ -37,6 +37,12 @@ export interface SyncOptions {
   readonly backoff?: BackoffOptions
 }
 
+/**
+ * The most bytes of opened changes handed to `onArrived` listeners at once: what other devices
+ * write as it happens, never a first pull's pages (no tab shows those notes yet).
+ */
+const arrivalMaxBytes = 256 * 1024
+
 /** Thrown inside a round to end it with a typed error. */
 class RoundFailed extends Error {
   constructor(readonly error: SyncError) {
@@ -52,6 +58,7 @@ const unwrap = <A>(result: Either.Either<A, SyncError>): A => {
 export class SyncEngine {
   private status: SyncStatus = initialStatus
   private readonly listeners = new Set<(status: SyncStatus) => void>()
+  private readonly arrivalListeners = new Set<(entries: ReadonlyArray<EnvelopeEntry>) => void>()
   private running = false
   private wake: (() => void) | undefined
   private waitAbort: AbortController | undefined
@@ -105,6 +112,24 @@ export class SyncEngine {
     return () => this.listeners.delete(listener)
   }
 
+  /**
+   * Runs `listener` with the changes of each small pulled page as soon as they are opened,
+   * before they are stored: an edit from another device can be shown without waiting for
+   * this device's write. What the listener is given is stored right after, or pulled again.
+   */
+  onArrived(listener: (entries: ReadonlyArray<EnvelopeEntry>) => void): () => void {
+    this.arrivalListeners.add(listener)
+    return () => this.arrivalListeners.delete(listener)
+  }
+
+  private announce({ opened }: OpenedPage) {
+    if (this.arrivalListeners.size === 0) return
+    const entries = opened.flatMap((result) => ("entries" in result ? result.entries : []))
+    const bytes = entries.reduce((sum, entry) => sum + entry.bytes.length, 0)
+    if (entries.length === 0 || bytes > arrivalMaxBytes) return
+    for (const listener of this.arrivalListeners) listener(entries)
+  }
+
   get current(): SyncStatus {
     return this.status
   }
@@ -112,7 +137,10 @@ export class SyncEngine {
   private publish(patch: Partial<SyncStatus>) {
     const next = { ...this.status, ...patch }
     // Never "idle" while something waits to be pushed.
-    this.status = next.state === "idle" && next.pending + next.pendingChunks > 0 ? { ...next, state: "syncing" } : next
+    const status: SyncStatus = next.state === "idle" && next.pending + next.pendingChunks > 0 ? { ...next, state: "syncing" } : next
+    // Every tab renders what it is sent: a status that did not change is not sent again.
+    if (JSON.stringify(status) === JSON.stringify(this.status)) return
+    this.status = status
     for (const listener of this.listeners) listener(this.status)
   }
 
@@ -138,8 +166,10 @@ export class SyncEngine {
     this.kicked = true
     this.waitAbort?.abort()
     this.wake?.()
+    // A running engine counts in the round the kick starts (or before waiting to push): counting
+    // here would read the outbox just ahead of the push, which then waits for that read.
     // A kick while the device closes (stop) has nothing left to count.
-    void this.refreshPending().catch(() => undefined)
+    if (!this.running) void this.refreshPending().catch(() => undefined)
   }
 
   /**
@@ -153,7 +183,9 @@ export class SyncEngine {
 
   /** A round; `woken` when the server's head moved and nothing was written here meanwhile, so only a pull can have work. */
   private async round(woken: boolean): Promise<void> {
-    this.publish({ state: "syncing" })
+    // A round woken by another device's edit says "syncing" only if its pull takes more than a
+    // page: tabs would otherwise render twice per remote edit, the first time just before it shows.
+    if (!woken) this.publish({ state: "syncing" })
     if (!woken) {
       // A page a long-poll brought is all a woken round needs; a round that also pushes pulls afresh.
       this.carried = undefined
@@ -239,6 +271,7 @@ export class SyncEngine {
     let next = carried?.after === cursor ? opening(carried.page) : fetchFrom(cursor)
     for (;;) {
       const { page, opened } = await next
+      this.announce(opened)
       const reached = page.changes.at(-1)?.seq ?? cursor
       const more = page.hasMore && page.changes.length > 0
       if (more) {
@@ -251,7 +284,9 @@ export class SyncEngine {
       bytes += page.changes.reduce((sum, change) => sum + change.data.length, 0)
       this.publish({
         cursor,
-        progress: more ? { done: cursor - start, total: page.headSeq - start, bytes, notes: notes.size } : null
+        ...(more
+          ? { state: "syncing" as const, progress: { done: cursor - start, total: page.headSeq - start, bytes, notes: notes.size } }
+          : { progress: null })
       })
       if (!more) return
     }
@@ -287,7 +322,8 @@ export class SyncEngine {
       if (!this.kicked) return headMoved ? "woken" : "work"
     }
     const wait = this.lastPushAt + this.options.pushIntervalMs - Date.now()
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    // What waits for the interval shows as pending meanwhile.
+    if (wait > 0) await Promise.all([this.refreshPending(), new Promise((resolve) => setTimeout(resolve, wait))])
     return "work"
   }
 

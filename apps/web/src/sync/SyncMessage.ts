@@ -11,7 +11,12 @@ export const SyncMessage = Schema.Union(
   Schema.TaggedStruct("StatusRequest", {}),
   Schema.TaggedStruct("LocalChange", {}),
   Schema.TaggedStruct("SyncNow", {}),
-  Schema.TaggedStruct("Stop", {})
+  Schema.TaggedStruct("Stop", {}),
+  // Changes the leader just pulled and opened, before it stores them: a tab showing one of
+  // these documents takes them in at once instead of waiting for the stored row.
+  Schema.TaggedStruct("Arrived", {
+    entries: Schema.Array(Schema.Struct({ docId: Schema.String, bytes: Schema.Uint8ArrayFromSelf }))
+  })
 )
 export type SyncMessage = typeof SyncMessage.Type
 

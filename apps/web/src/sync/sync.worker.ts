@@ -41,6 +41,7 @@ const start = async () => {
     )
     engine = leader
     leader.subscribe((status) => channel.send({ _tag: "Status", status }))
+    leader.onArrived((entries) => channel.send({ _tag: "Arrived", entries }))
     self.addEventListener("online", () => leader.kick())
     leader.start()
     // Hold the lock for the worker's life: it ends when the tab closes.
