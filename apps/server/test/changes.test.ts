@@ -239,5 +239,35 @@ describe.each(testDatabases())("the change log on $name", (database) => {
     const idle = await wait("after=3&timeout=1&limit=10")
     expect(idle.body).toEqual({ headSeq: 3 })
     expect((await wait("after=0&timeout=1&limit=0")).status).toBe(400)
+
+    // Woken by a push whose changes make the whole page (answered without reading the log), by
+    // one the bounds cut short; a waiter behind the head is answered at once from the log.
+    const wokenBy = async (query: string, changes: ReadonlyArray<{ clientSeq: number; text: string; doc?: string }>) => {
+      const waiting = wait(query)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      await push(server.url, ws.workspaceId, ws.masterToken, changes)
+      return (await waiting).body
+    }
+    const whole = await wokenBy("after=3&timeout=20&limit=10", [
+      { clientSeq: 4, text: "four" },
+      { clientSeq: 5, text: "five", doc: "other" }
+    ])
+    expect(whole).toEqual((await pull(ws, "after=3&limit=10")).body)
+    expect(whole.changes.map((c: { seq: number; data: string }) => [c.seq, unb64(c.data)])).toEqual([
+      [4, "four"],
+      [5, "five"]
+    ])
+    const cut = await wokenBy("after=5&timeout=20&limit=10&maxBytes=4", [
+      { clientSeq: 6, text: "six" },
+      { clientSeq: 7, text: "seven" }
+    ])
+    expect(cut).toEqual({ ...(await pull(ws, "after=5&limit=10&maxBytes=4")).body, headSeq: 7 })
+    expect(cut).toMatchObject({ changes: [expect.objectContaining({ seq: 6 })], hasMore: true })
+    await push(server.url, ws.workspaceId, ws.masterToken, [{ clientSeq: 8, text: "eight" }])
+    expect(await wokenBy("after=7&timeout=20&limit=10", [{ clientSeq: 9, text: "nine" }])).toMatchObject({
+      headSeq: 8,
+      changes: [expect.objectContaining({ seq: 8 })],
+      hasMore: false
+    })
   })
 })

@@ -15,6 +15,7 @@
  */
 import { Deferred, Duration, Effect, Option, Runtime, Schedule } from "effect"
 import pg from "pg"
+import type { Appended } from "../store/ChangePages.js"
 import { Database } from "../store/Database.js"
 
 export const notifyChannel = "quire_changes"
@@ -25,10 +26,17 @@ export const listenApplicationName = "quire-listen"
 /** How long announced heads are gathered before one NOTIFY carries them to other processes. */
 const notifyWindow = Duration.millis(10)
 
+/** What ends a wait: the head that woke it (0 on a timeout or a stop), and what the push that moved it stored, when known. */
+export interface Wake {
+  readonly head: number
+  readonly appended?: Appended
+}
+
+const notWoken: Wake = { head: 0 }
+
 interface Waiter {
   readonly after: number
-  /** Completed with the head that woke it (0 when it timed out or the server is stopping). */
-  readonly wake: Deferred.Deferred<number>
+  readonly wake: Deferred.Deferred<Wake>
 }
 
 export class Notifier extends Effect.Service<Notifier>()("@quire/server/Notifier", {
@@ -37,9 +45,10 @@ export class Notifier extends Effect.Service<Notifier>()("@quire/server/Notifier
     const waiters = new Map<string, Set<Waiter>>()
     let draining = false
 
-    const wake = (workspaceId: string, headSeq: number) => {
+    const wake = (workspaceId: string, headSeq: number, appended?: Appended) => {
+      const woken: Wake = appended ? { head: headSeq, appended } : { head: headSeq }
       for (const waiter of waiters.get(workspaceId) ?? []) {
-        if (headSeq > waiter.after) Deferred.unsafeDone(waiter.wake, Effect.succeed(headSeq))
+        if (headSeq > waiter.after) Deferred.unsafeDone(waiter.wake, Effect.succeed(woken))
       }
     }
 
@@ -64,10 +73,10 @@ export class Notifier extends Effect.Service<Notifier>()("@quire/server/Notifier
       Effect.ensuring(Effect.sync(() => (sending = false)))
     )
 
-    /** After a commit that moved the head of `workspaceId` to `headSeq`. */
-    const announce = (workspaceId: string, headSeq: number) =>
+    /** After a commit that moved the head of `workspaceId` to `headSeq`, storing `appended` when given. */
+    const announce = (workspaceId: string, headSeq: number, appended?: Appended) =>
       Effect.suspend(() => {
-        wake(workspaceId, headSeq)
+        wake(workspaceId, headSeq, appended)
         if (Option.isNone(listenConfig)) return Effect.void
         outgoing.set(workspaceId, Math.max(headSeq, outgoing.get(workspaceId) ?? 0))
         if (sending) return Effect.void
@@ -78,12 +87,12 @@ export class Notifier extends Effect.Service<Notifier>()("@quire/server/Notifier
     /**
      * Waits until the head of `workspaceId` passes `after`, or `timeout` passes. `readHead` is
      * read once after registering (so no announcement can slip between); a wake-up carries the
-     * committed head that caused it, so waking a thousand waiters reads nothing; a timeout or a
-     * stop reads the head again.
+     * committed head that caused it (and, from a push in this process, what it stored), so
+     * waking a thousand waiters reads nothing; a timeout or a stop reads the head again.
      */
     const waitPast = (workspaceId: string, after: number, timeout: Duration.DurationInput, readHead: Effect.Effect<number>) =>
       Effect.gen(function* () {
-        const waiter: Waiter = { after, wake: yield* Deferred.make<number>() }
+        const waiter: Waiter = { after, wake: yield* Deferred.make<Wake>() }
         const set = waiters.get(workspaceId) ?? new Set()
         waiters.set(workspaceId, set)
         set.add(waiter)
@@ -96,10 +105,10 @@ export class Notifier extends Effect.Service<Notifier>()("@quire/server/Notifier
         let timer: ReturnType<typeof setTimeout> | undefined
         return yield* Effect.gen(function* () {
           const head = yield* readHead
-          if (head > after || draining) return head
-          timer = setTimeout(() => Deferred.unsafeDone(waiter.wake, Effect.succeed(0)), Duration.toMillis(timeout))
+          if (head > after || draining) return { head }
+          timer = setTimeout(() => Deferred.unsafeDone(waiter.wake, Effect.succeed(notWoken)), Duration.toMillis(timeout))
           const woken = yield* Deferred.await(waiter.wake)
-          return woken > after ? woken : yield* readHead
+          return woken.head > after ? woken : { head: yield* readHead }
         }).pipe(
           Effect.ensuring(
             Effect.zipRight(
@@ -113,7 +122,7 @@ export class Notifier extends Effect.Service<Notifier>()("@quire/server/Notifier
     /** Answers every open long-poll now, and every new one at once: the server is stopping. */
     const drain = Effect.sync(() => {
       draining = true
-      for (const set of waiters.values()) for (const waiter of set) Deferred.unsafeDone(waiter.wake, Effect.succeed(0))
+      for (const set of waiters.values()) for (const waiter of set) Deferred.unsafeDone(waiter.wake, Effect.succeed(notWoken))
     })
 
     /** Reads the head of every workspace someone waits on and wakes whoever it passed. */

@@ -29,7 +29,7 @@ import { Tokens } from "../auth/Tokens.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { Notifier } from "../notify/Notifier.js"
 import { appendChanges, type NewChange } from "./AppendChanges.js"
-import { changeTooLarge, readChangePage, wireBytesPerPage } from "./ChangePages.js"
+import { changeTooLarge, pageOfAppended, readChangePage, wireBytesPerPage, type Appended } from "./ChangePages.js"
 import { Database, type Tx } from "./Database.js"
 import { changeKind, changes, workspaces } from "./schema.js"
 import { ServerUsage, storedBytes, type Claim } from "./ServerUsage.js"
@@ -97,6 +97,8 @@ interface PushResult {
   readonly results: Array<{ clientSeq: number; seq: number }>
   readonly headSeq: number
   readonly stored: boolean
+  /** What the one-statement path stored: long-polls it wakes are answered from it. */
+  readonly appended?: Appended
 }
 
 const hasRepeatedClientSeq = (changes: ReadonlyArray<NewChange>) =>
@@ -114,8 +116,8 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
     /** After the commit: wakes long-polls, here and in other processes. */
     const announceIfStored =
       (workspaceId: string) =>
-      <A extends { readonly headSeq: number; readonly stored: boolean }, E>(self: Effect.Effect<A, E>) =>
-        Effect.tap(self, (result) => (result.stored ? notifier.announce(workspaceId, result.headSeq) : Effect.void))
+      <A extends { readonly headSeq: number; readonly stored: boolean; readonly appended?: Appended }, E>(self: Effect.Effect<A, E>) =>
+        Effect.tap(self, (result) => (result.stored ? notifier.announce(workspaceId, result.headSeq, result.appended) : Effect.void))
 
     /** The careful push: one transaction under the row lock, reading what this device stored before. */
     const pushCarefully = (claim: Claim, caller: Caller, incoming: ReadonlyArray<NewChange>) =>
@@ -196,7 +198,18 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
               }
               yield* lastSeen.seen(caller.workspaceId, caller.tokenId)
               const results = prepared.map((change, i) => ({ clientSeq: change.clientSeq, seq: appended.seqs[i]! }))
-              return { results, headSeq: appended.headSeq, stored: true }
+              const stored = prepared
+                .map((change, i) => ({
+                  seq: appended.seqs[i]!,
+                  deviceId: caller.deviceId,
+                  clientSeq: change.clientSeq,
+                  key: change.key,
+                  kind: "update" as const,
+                  data: change.data
+                }))
+                .sort((a, b) => a.seq - b.seq)
+              const before = appended.headSeq - prepared.length
+              return { results, headSeq: appended.headSeq, stored: true, appended: { before, changes: stored } }
             })
           )
           .pipe(announceIfStored(caller.workspaceId))
@@ -284,12 +297,24 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
         )
       )
 
+    /** The page `pull` would answer, when it is exactly what one push stored (see `pageOfAppended`). */
+    const pageOf = (appended: Appended, after: number, limit: number, maxBytes: number = Limits.defaultPageBytes) => {
+      const page = pageOfAppended(appended, { after, limit, maxBytes, maxWireBytes: Math.max(maxBodyBytes, wireBytesPerPage) })
+      return (
+        page && {
+          changes: page.changes.map(({ seq, deviceId, key, kind, data }) => ({ seq, deviceId, key, kind, data })),
+          headSeq: page.headSeq,
+          hasMore: page.more
+        }
+      )
+    }
+
     /** The head, 0 for an unknown workspace; prepared, as every long-poll reads it. */
     const headSeq = (workspaceId: string) =>
       Effect.promise(() => pool.query<{ head_seq: string }>({ ...readHead, values: [workspaceId] })).pipe(
         Effect.map(({ rows: [row] }) => (row ? Number(row.head_seq) : 0))
       )
 
-    return { push, compact, pull, headSeq } as const
+    return { push, compact, pull, pageOf, headSeq } as const
   })
 }) {}

@@ -59,6 +59,32 @@ export const changeTooLarge = (size: number, maxBodyBytes: number) => {
     : undefined
 }
 
+/** The changes one push just stored, in seq order, right after the head it found (`before`). */
+export interface Appended {
+  readonly before: number
+  readonly changes: ReadonlyArray<StoredChange>
+}
+
+/**
+ * The page `readChangePage` reads after `bounds.after` when that page is exactly what one push
+ * just stored: a long-poll woken by the push is answered from it, without reading the log.
+ * `undefined` when the page would differ (the waiter was further behind, or the bounds cut the
+ * push short). The head is the push's own: a later push wakes the next long-poll.
+ */
+export const pageOfAppended = ({ before, changes }: Appended, bounds: PageBounds): ChangePage | undefined => {
+  if (before !== bounds.after || changes.length === 0 || changes.length > bounds.limit) return undefined
+  const maxWireBytes = bounds.maxWireBytes ?? Number.MAX_SAFE_INTEGER
+  let dataBytes = 0
+  let wireBytes = 0
+  for (const change of changes) {
+    dataBytes += change.data.length
+    wireBytes += Math.floor((change.data.length + 2) / 3) * 4 + wireBytesPerChange
+  }
+  // As in SQL: the first change always comes, the others only within the bounds.
+  const fits = dataBytes <= bounds.maxBytes && wireBytes <= maxWireBytes - wireBytesPerPage
+  return changes.length === 1 || fits ? { changes, headSeq: before + changes.length, more: false } : undefined
+}
+
 interface PageRow extends Record<string, unknown> {
   head_seq: string
   more: boolean

@@ -39,11 +39,13 @@ export const ChangesHandlers = HttpApiBuilder.group(QuireApi, "changes", (handle
             )
           ),
           // What woke the long-poll goes with its answer when asked for: one request instead of two.
-          Effect.flatMap((headSeq) =>
-            urlParams.limit === undefined || headSeq <= urlParams.after
-              ? Effect.succeed({ headSeq })
-              : changeLog.pull(path.ws, urlParams.after, urlParams.limit, urlParams.maxBytes ?? Limits.defaultPageBytes)
-          )
+          // When it is exactly what the push that woke it stored, the log is not read for it.
+          Effect.flatMap(({ head, appended }) => {
+            const { after, limit, maxBytes = Limits.defaultPageBytes } = urlParams
+            if (limit === undefined || head <= after) return Effect.succeed({ headSeq: head })
+            const page = appended && changeLog.pageOf(appended, after, limit, maxBytes)
+            return page ? Effect.succeed(page) : changeLog.pull(path.ws, after, limit, maxBytes)
+          })
         )
       )
       .handle("compact", ({ path, payload }) =>
