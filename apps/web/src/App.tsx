@@ -23,7 +23,17 @@ const databaseOf = (workspaceId: string) => {
 
 const openSession = (db: QuireDb, credentials: WorkspaceCredentials): Session => {
   const sync = new SyncClient(credentials.workspaceId)
-  return { db, credentials, sync, ...sessionLoaders(db, credentials, () => sync.localChange()) }
+  return {
+    db,
+    credentials,
+    sync,
+    ...sessionLoaders(
+      db,
+      credentials,
+      () => sync.localChange(),
+      (entry) => sync.handOff(entry)
+    )
+  }
 }
 
 export function App() {

@@ -44,8 +44,9 @@ describe("attachments between two devices", () => {
     expect(manifest).toMatchObject({ name: "beach.png", type: "image/png", size: bytes.length, sha256: sha256Hex(bytes) })
     expect(manifest.chunks).toHaveLength(6)
     expect(progress.at(-1)).toBe(bytes.length)
-    // The note's change (creation and file folded into one) waits for its chunks; the round sends the chunks first.
-    expect(await laptop.db.outbox.count()).toBe(1)
+    // The note's creation was written frozen to be pushed at once; the file's change waits for
+    // its chunks, and the round sends the chunks first.
+    expect(await laptop.db.outbox.count()).toBe(2)
     await laptop.engine.pushAll()
     expect(await laptop.db.outbox.count()).toBe(1)
     expect(await laptop.db.blobUploads.count()).toBe(6)
@@ -229,11 +230,12 @@ describe("attachments past the workspace quota", () => {
     await laptop.notes.setTitle(other, "an ordinary note, edited")
     await laptop.engine.syncOnce()
     expect(laptop.engine.current).toMatchObject({ state: "error", lastError: { kind: "quota" } })
-    // The note with the file waits on this device; the other one went.
+    // The change adding the file waits on this device (the note's creation went before it); the other note went.
     expect((await laptop.db.outbox.toArray()).map((entry) => entry.docId)).toEqual([big])
     await phone.engine.syncOnce()
     expect((await phone.store.read(other))?.title).toBe("an ordinary note, edited")
-    expect(await phone.store.read(big)).toBeUndefined()
+    expect((await phone.store.read(big))?.title).toBe("with a big file")
+    expect(await phone.db.attachments.where("noteId").equals(big).count()).toBe(0)
   })
 })
 

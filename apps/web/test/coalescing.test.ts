@@ -1,7 +1,9 @@
 /** Coalesced pushes: typing costs the server one change per push, and folding never loses an edit. */
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
+import { DocStore } from "../src/data/DocStore.js"
 import { readMeta } from "../src/data/Meta.js"
+import { NoteRepository } from "../src/data/NoteRepository.js"
 import { makeSyncApi, type SyncApi } from "../src/sync/SyncApi.js"
 import { SyncEngine } from "../src/sync/SyncEngine.js"
 import { workspaceKeyOf } from "../src/sync/Workspace.js"
@@ -45,6 +47,45 @@ describe("coalesced pushes", () => {
     expect((await workspaceInfo(laptop)).headSeq - before).toBeLessThanOrEqual(8)
   })
 
+  it("an edit after a pause goes out as the editing context handed it, before the outbox is read; typing on folds into a new entry", async () => {
+    const laptop = await createDevice(server.url, "laptop")
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    server.track(laptop, phone)
+    const id = await laptop.notes.create({ title: "paused" })
+    await laptop.engine.syncOnce()
+    const events: Array<string> = []
+    const credentials = (await readMeta(laptop.db, "workspace"))!
+    const key = await workspaceKeyOf(credentials)
+    const engine = await engineWith(laptop, (api) => ({
+      ...api,
+      push: (changes) => (events.push(`push ${changes.length}`), api.push(changes))
+    }))
+    // The editing context (a tab) over the same database, handing its paused edits to the engine.
+    const notes = new NoteRepository(new DocStore(laptop.db, key, Date.now, (entry) => engine.kick(entry)), () => engine.kick())
+    laptop.db.outbox.hook("reading", (entry) => (events.push("outbox read"), entry))
+    engine.start()
+    try {
+      await eventually(async () => engine.current.state === "idle")
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      events.length = 0
+      await notes.setBody(id, "after a pause")
+      const handed = await laptop.db.outbox.toArray()
+      expect(handed).toEqual([expect.objectContaining({ frozen: 1 })])
+      // Typing on at once: the frozen entry takes no more, a new one opens.
+      await notes.setBody(id, "after a pause, and more")
+      await eventually(async () => (await laptop.db.outbox.count()) === 0)
+      const firstPush = events.findIndex((event) => event.startsWith("push"))
+      expect(events[firstPush]).toBe("push 1")
+      expect(events.slice(0, firstPush)).not.toContain("outbox read")
+      // Later pushes read the outbox as before.
+      expect(events.slice(firstPush)).toContain("outbox read")
+      await phone.engine.syncOnce()
+      expect((await phone.notes.read(id))?.body).toBe("after a pause, and more")
+    } finally {
+      await engine.stop()
+    }
+  })
+
   it("a crash between folding and pushing loses nothing: a restarted device folds on and pushes it all", async () => {
     const laptop = await createDevice(server.url, "laptop")
     const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
@@ -54,7 +95,8 @@ describe("coalesced pushes", () => {
     const restarted = await reopenDevice(laptop)
     server.track(restarted)
     await restarted.notes.setTitle(id, "after the crash")
-    expect(await restarted.db.outbox.count()).toBe(1)
+    // The creation went into the outbox frozen, to be pushed at once; the edits after it fold into one entry.
+    expect(await restarted.db.outbox.count()).toBe(2)
     await restarted.engine.syncOnce()
     await phone.engine.syncOnce()
     expect(await phone.notes.read(id)).toMatchObject({ title: "after the crash", body: "folded before the crash" })

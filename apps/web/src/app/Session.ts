@@ -8,6 +8,7 @@ import type { Attachments } from "../attachments/Attachments.js"
 import type { DocStore } from "../data/DocStore.js"
 import type { WorkspaceCredentials } from "../data/Meta.js"
 import type { NoteRepository } from "../data/NoteRepository.js"
+import type { HandedEntry } from "../data/OutboxFold.js"
 import type { QuireDb } from "../data/QuireDb.js"
 import type { SyncClient } from "../sync/SyncClient.js"
 import type { SyncStatus } from "../sync/SyncStatus.js"
@@ -40,14 +41,19 @@ export const useSyncStatus = (): SyncStatus => {
 /**
  * Loads the repository and the attachments once per session: the first call pulls in Loro. Both
  * write through one DocStore, which serialises the writers of a tab; `onChange` tells the sync
- * leader to push (or upload) at once.
+ * leader to push (or upload) at once, and `onHandOff` gives it an edit made after a pause.
  */
-export const sessionLoaders = (db: QuireDb, credentials: WorkspaceCredentials, onChange: () => void) => {
+export const sessionLoaders = (
+  db: QuireDb,
+  credentials: WorkspaceCredentials,
+  onChange: () => void,
+  onHandOff?: (entry: HandedEntry) => void
+) => {
   let store: Promise<DocStore> | undefined
   const loadStore = () =>
     (store ??= (async () => {
       const [{ DocStore }, { workspaceKeyOf }] = await Promise.all([import("../data/DocStore.js"), import("../sync/Workspace.js")])
-      return new DocStore(db, await workspaceKeyOf(credentials))
+      return new DocStore(db, await workspaceKeyOf(credentials), Date.now, onHandOff)
     })())
   let repository: Promise<NoteRepository> | undefined
   let attachments: Promise<Attachments> | undefined

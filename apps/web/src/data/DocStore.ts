@@ -16,7 +16,7 @@ import { Effect, Either } from "effect"
 import { LoroDoc } from "loro-crdt"
 import { linkRowsOf } from "./LinkIndex.js"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
-import { FoldRaced, openEntryOf, prepareWrite, writePrepared, type PreparedWrite } from "./OutboxFold.js"
+import { FoldRaced, handOffPauseMs, openEntryOf, prepareWrite, writePrepared, type HandedEntry, type PreparedWrite } from "./OutboxFold.js"
 import { importAll, type ImportFailure, type RemoteEntry } from "./RemoteImport.js"
 import { linksPendingKey, type AttachmentRow, type DocRow, type QuireDb } from "./QuireDb.js"
 import { messageOf } from "../messageOf.js"
@@ -69,11 +69,18 @@ export class DocStore {
   private turn: Promise<unknown> = Promise.resolve()
   private docKeys: Promise<(docId: string) => Effect.Effect<Uint8Array>> | undefined
   private readonly keyCache = new Map<string, Uint8Array>()
+  /** When this context last saved a local edit: the next one after a pause is handed off. */
+  private lastLocalSave = -Infinity
 
+  /**
+   * `handOff`, when given, receives each entry written frozen after a pause in typing, for the
+   * sync worker to push at once (see `handOffPauseMs`). Without it, every entry stays open.
+   */
   constructor(
     readonly db: QuireDb,
     private readonly key: CryptoKey,
-    readonly clock: () => number = Date.now
+    readonly clock: () => number = Date.now,
+    private readonly handOff?: (entry: HandedEntry) => void
   ) {}
 
   /** The document's compaction key as the server sees it (HMAC of its id), derived once. */
@@ -279,6 +286,9 @@ export class DocStore {
     if (entry.doc.oplogVersion().compare(before) === 0) return
     try {
       const key = await this.keyOf(id)
+      const now = this.clock()
+      const afterPause = this.handOff !== undefined && needs.length === 0 && now - this.lastLocalSave >= handOffPauseMs
+      this.lastLocalSave = now
       // The edit alone is sealed while the database is read: after a pause there is no entry
       // to fold into, and the edit then waits on the reads or the sealing, not on both.
       let alone: Promise<PreparedWrite> | undefined = prepareWrite(this.key, id, key, entry.doc, before, undefined)
@@ -291,11 +301,19 @@ export class DocStore {
         const prepared = await (open || !alone ? prepareWrite(this.key, id, key, entry.doc, before, open) : alone)
         alone = undefined
         try {
-          await this.db.transaction("rw", [...this.persistTables(), this.db.outbox], async () => {
-            await this.catchUp(id, entry)
+          const handed = await this.db.transaction("rw", [...this.persistTables(), this.db.outbox], async () => {
+            // Handed off only when nothing else waits to go: it is then the next push, alone.
+            const [, alone] = await Promise.all([
+              this.catchUp(id, entry),
+              afterPause && prepared.kind === "new" ? this.db.outbox.count().then((count) => count === 0) : false
+            ])
             await this.persist([[id, entry]])
-            await writePrepared(this.db, prepared, this.clock(), needs)
+            const clientSeq = await writePrepared(this.db, prepared, now, needs, alone)
+            return alone && clientSeq !== undefined && prepared.kind === "new"
+              ? { clientSeq, docId: id, key: prepared.key, blob: prepared.blob }
+              : undefined
           })
+          if (handed) this.handOff?.(handed)
           return
         } catch (error) {
           if (!(error instanceof FoldRaced)) throw error

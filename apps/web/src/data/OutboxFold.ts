@@ -35,6 +35,22 @@ export type PreparedWrite =
   | { readonly kind: "new"; readonly docId: string; readonly key: Uint8Array; readonly blob: Uint8Array; readonly from: Uint8Array }
   | { readonly kind: "fold"; readonly clientSeq: number; readonly folds: number; readonly blob: Uint8Array }
 
+/**
+ * An edit after a pause in typing goes out at once (the worker pushes the first change after a
+ * pause without waiting), so nothing would fold into its entry: it is written frozen and handed
+ * to the sync worker with its bytes, which pushes them without reading the outbox first. The
+ * sync engine's push interval is the same length.
+ */
+export const handOffPauseMs = 500
+
+/** A new entry written frozen, as handed to the sync worker (see `handOffPauseMs`). */
+export interface HandedEntry {
+  readonly clientSeq: number
+  readonly docId: string
+  readonly key: Uint8Array
+  readonly blob: Uint8Array
+}
+
 /** The entry changed between sealing and writing (a push took it, another tab folded into it). */
 export class FoldRaced extends Error {
   override readonly name = "FoldRaced"
@@ -63,18 +79,27 @@ export const prepareWrite = async (
 /**
  * Inside the edit's transaction: writes the prepared entry, or throws `FoldRaced` if the open
  * entry moved on. `needs` are attachment chunks the edit refers to; a folded entry needs what
- * both did.
+ * both did. A new entry is written `frozen` when it is handed to the sync worker; its
+ * clientSeq is answered.
  */
 export const writePrepared = async (
   db: QuireDb,
   prepared: PreparedWrite,
   now: number,
-  needs: ReadonlyArray<string> = []
-): Promise<void> => {
+  needs: ReadonlyArray<string> = [],
+  frozen = false
+): Promise<number | undefined> => {
   if (prepared.kind === "new") {
     const { docId, key, blob, from } = prepared
-    await db.outbox.add({ docId, key, blob, from, createdAt: now, ...(needs.length > 0 ? { needs: [...needs] } : {}) })
-    return
+    return (await db.outbox.add({
+      docId,
+      key,
+      blob,
+      from,
+      createdAt: now,
+      ...(needs.length > 0 ? { needs: [...needs] } : {}),
+      ...(frozen ? { frozen: 1 as const } : {})
+    })) as number
   }
   const current = await db.outbox.get(prepared.clientSeq)
   if (!current || current.frozen === 1 || (current.folds ?? 0) !== prepared.folds) throw new FoldRaced()
@@ -86,4 +111,5 @@ export const writePrepared = async (
     createdAt: now,
     ...(joined.length > 0 ? { needs: joined } : {})
   })
+  return undefined
 }

@@ -14,6 +14,7 @@ import { Limits } from "@quire/shared"
 import { Either } from "effect"
 import { recordPulled } from "../data/DocLog.js"
 import { readMeta, writeMeta } from "../data/Meta.js"
+import type { HandedEntry } from "../data/OutboxFold.js"
 import type { OutboxEntry, QuireDb } from "../data/QuireDb.js"
 import { keyText } from "../data/RemoteImport.js"
 import type { SyncApi } from "./SyncApi.js"
@@ -33,6 +34,8 @@ export class OutboxPusher {
   caughtUpTo: number | undefined
   /** Set when the last push queued chunks again that the server no longer held (see `requeueMissing`). */
   requeued = false
+  /** The highest clientSeq the server acknowledged to this pusher: a handed entry at or below it went already. */
+  private acknowledgedUpTo = 0
 
   constructor(
     private readonly db: QuireDb,
@@ -139,6 +142,7 @@ export class OutboxPusher {
 
   /** Removes acknowledged entries; moves the cursor past them when they are all that is new (see above). */
   private acknowledge(batch: ReadonlyArray<Outgoing>, results: ReadonlyArray<{ clientSeq: number; seq: number }>, headSeq: number) {
+    for (const { clientSeq } of results) this.acknowledgedUpTo = Math.max(this.acknowledgedUpTo, clientSeq)
     return this.db.transaction("rw", [this.db.outbox, this.db.meta, this.db.docLog], async () => {
       await this.db.outbox.bulkDelete(results.map((r) => r.clientSeq))
       const cursor = (await readMeta(this.db, "cursor")) ?? 0
@@ -160,8 +164,12 @@ export class OutboxPusher {
     })
   }
 
-  /** Pushes everything not held back; a failure that is not about size ends it with that error. */
-  async pushAll(onProgress: () => Promise<void>): Promise<SyncError | undefined> {
+  /**
+   * Pushes everything not held back; a failure that is not about size ends it with that error.
+   * `handed`, an entry a tab wrote frozen after a pause with nothing else waiting (OutboxFold),
+   * goes first as it is, without reading the outbox, unless it was pushed already.
+   */
+  async pushAll(onProgress: () => Promise<void>, handed?: HandedEntry): Promise<SyncError | undefined> {
     let maxChanges = this.limits.batchMaxChanges
     // What was there when the push began; edits made while it runs wait for the next push, so
     // a burst of typing costs one push per interval rather than one per answer.
@@ -169,7 +177,16 @@ export class OutboxPusher {
     this.caughtUpTo = undefined
     this.requeued = false
     for (;;) {
-      const taken = await this.takeBatch(maxChanges, upTo)
+      const fresh = handed !== undefined && handed.clientSeq > this.acknowledgedUpTo && !this.heldBack.has(handed.clientSeq)
+      const taken =
+        fresh && handed
+          ? {
+              batch: [{ clientSeq: handed.clientSeq, key: handed.key, data: handed.blob, docId: handed.docId, needs: [] }],
+              // What else the outbox holds is read by the next batch (written meanwhile, or long before a late round).
+              upTo: undefined
+            }
+          : await this.takeBatch(maxChanges, upTo)
+      handed = undefined
       const batch = taken.batch
       upTo = taken.upTo
       // Nothing to push: a round that only pulls starts pulling at once.

@@ -3,6 +3,7 @@
  * tabs' workers syncs), follows the leader's status over the sync channel, and hands what the
  * leader just pulled to whoever shows that document.
  */
+import type { HandedEntry } from "../data/OutboxFold.js"
 import { openSyncChannel, type SyncChannel } from "./SyncChannel.js"
 import { syncLockName } from "./SyncLeader.js"
 import { initialStatus } from "./InitialStatus.js"
@@ -57,6 +58,11 @@ export class SyncClient {
   /** A local edit was saved: the leader pushes it now instead of at the next long-poll. */
   localChange(): void {
     this.channel.send({ _tag: "LocalChange" })
+  }
+
+  /** An edit after a pause, written frozen: the leader pushes these bytes without reading the outbox first. */
+  handOff(entry: HandedEntry): void {
+    this.channel.send({ _tag: "LocalChange", entry })
   }
 
   syncNow(): void {

@@ -8,6 +8,7 @@ import { workspaceDocId } from "@quire/schema"
 import { Limits, type EnvelopeEntry } from "@quire/shared"
 import { Either } from "effect"
 import type { DocStore } from "../data/DocStore.js"
+import type { HandedEntry } from "../data/OutboxFold.js"
 import { readMeta } from "../data/Meta.js"
 import type { QuireDb } from "../data/QuireDb.js"
 import { makeBackoff, type BackoffOptions } from "./Backoff.js"
@@ -72,6 +73,8 @@ export class SyncEngine {
   private readonly fetcher: BlobFetcher
   private readonly collector: BlobCollector
   private lastPushAt = 0
+  /** An entry handed over with a kick, for the next round's push (see `kick`). */
+  private handed: HandedEntry | undefined
   /** Set by `kick`, cleared when a round starts: something happened that the next wait must not sit out. */
   private kicked = false
   /** When the next document becomes due for compaction by the quiet rule. */
@@ -161,8 +164,13 @@ export class SyncEngine {
     this.publish({ pending, pendingBytes, pendingChunks, pendingChunkBytes, tooLarge: [...this.pusher.heldBack.values()] })
   }
 
-  /** Something changed (a local edit, the network came back): sync now instead of waiting. */
-  kick(): void {
+  /**
+   * Something changed (a local edit, the network came back): sync now instead of waiting.
+   * `handed`, an edit after a pause written frozen (OutboxFold), is pushed as it is, without
+   * reading the outbox first.
+   */
+  kick(handed?: HandedEntry): void {
+    if (handed) this.handed = handed
     this.kicked = true
     this.waitAbort?.abort()
     this.wake?.()
@@ -191,7 +199,9 @@ export class SyncEngine {
       this.carried = undefined
       // An edit is what another device waits for: it goes out before the round's other work. A
       // change naming chunks the server does not hold yet waits (OutboxPusher) for the upload below.
-      await this.pushAll()
+      const handed = this.handed
+      this.handed = undefined
+      await this.pushAll(handed)
       // What this device could not read, as the workspace document reports it (BlobCollector).
       const reported = await this.collector.report()
       const chunksWaiting = (await this.db.blobUploads.count()) > 0
@@ -240,12 +250,13 @@ export class SyncEngine {
   }
 
   /** The steps of a round, public so tests can interleave them across devices in any order. */
-  async pushAll(): Promise<void> {
+  async pushAll(handed?: HandedEntry): Promise<void> {
     const push = async () => {
       const failure = await this.pusher.pushAll(async () => {
         this.lastPushAt = Date.now()
         await this.refreshPending()
-      })
+      }, handed)
+      handed = undefined
       if (failure) throw new RoundFailed(failure)
     }
     await push()
@@ -322,6 +333,8 @@ export class SyncEngine {
       if (!this.kicked) return headMoved ? "woken" : "work"
     }
     const wait = this.lastPushAt + this.options.pushIntervalMs - Date.now()
+    // A handed entry goes alone, so only at once: after the interval, the push takes whatever is there.
+    if (wait > 0) this.handed = undefined
     // What waits for the interval shows as pending meanwhile.
     if (wait > 0) await Promise.all([this.refreshPending(), new Promise((resolve) => setTimeout(resolve, wait))])
     return "work"

@@ -9,7 +9,12 @@ import { SyncStatus } from "./SyncStatus.js"
 export const SyncMessage = Schema.Union(
   Schema.TaggedStruct("Status", { status: SyncStatus }),
   Schema.TaggedStruct("StatusRequest", {}),
-  Schema.TaggedStruct("LocalChange", {}),
+  // A tab saved an edit; after a pause in typing, with the entry it wrote frozen (OutboxFold's hand-off).
+  Schema.TaggedStruct("LocalChange", {
+    entry: Schema.optional(
+      Schema.Struct({ clientSeq: Schema.Number, docId: Schema.String, key: Schema.Uint8ArrayFromSelf, blob: Schema.Uint8ArrayFromSelf })
+    )
+  }),
   Schema.TaggedStruct("SyncNow", {}),
   Schema.TaggedStruct("Stop", {}),
   // Changes the leader just pulled and opened, before it stores them: a tab showing one of

@@ -21,7 +21,7 @@ const start = async () => {
   const channel = openSyncChannel(workspaceId, (message) => {
     if (message._tag === "Stop") return void (engine?.stop() ?? Promise.resolve()).finally(() => self.close())
     if (!engine) return
-    if (message._tag === "LocalChange") engine.kick()
+    if (message._tag === "LocalChange") engine.kick(message.entry)
     // "Sync now" also restarts an engine that stopped on an error the person may have fixed.
     if (message._tag === "SyncNow") {
       engine.start()

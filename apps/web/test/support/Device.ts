@@ -32,8 +32,15 @@ export interface Device {
 export const openDevice = async (name: string, db: QuireDb, options: SyncOptions = {}, clock: () => number = Date.now): Promise<Device> => {
   const credentials = (await readMeta(db, "workspace"))!
   const key = await workspaceKeyOf(credentials)
-  const store = new DocStore(db, key, clock)
-  const engine = new SyncEngine(db, store, makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId), key, options)
+  // As in the app: an edit after a pause is handed to the engine (the next round pushes it as it is).
+  const store = new DocStore(db, key, clock, (entry) => engine.kick(entry))
+  const engine: SyncEngine = new SyncEngine(
+    db,
+    store,
+    makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId),
+    key,
+    options
+  )
   const statuses: Array<SyncStatus> = []
   engine.subscribe((status) => statuses.push(status))
   return {
