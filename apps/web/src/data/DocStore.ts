@@ -301,17 +301,20 @@ export class DocStore {
         const prepared = await (open || !alone ? prepareWrite(this.key, id, key, entry.doc, before, open) : alone)
         alone = undefined
         try {
+          // The reads and writes are issued together where they do not depend on each other: the
+          // edit then waits on two trips to the database, not one per row.
           const handed = await this.db.transaction("rw", [...this.persistTables(), this.db.outbox], async () => {
+            const stored = this.catchUp(id, entry).then(() => this.persist([[id, entry]]))
+            // Awaited below; a failure meanwhile must not count as unhandled.
+            stored.catch(() => undefined)
+            if (!afterPause || prepared.kind !== "new") {
+              await Promise.all([stored, writePrepared(this.db, prepared, now, needs)])
+              return undefined
+            }
             // Handed off only when nothing else waits to go: it is then the next push, alone.
-            const [, alone] = await Promise.all([
-              this.catchUp(id, entry),
-              afterPause && prepared.kind === "new" ? this.db.outbox.count().then((count) => count === 0) : false
-            ])
-            await this.persist([[id, entry]])
-            const clientSeq = await writePrepared(this.db, prepared, now, needs, alone)
-            return alone && clientSeq !== undefined && prepared.kind === "new"
-              ? { clientSeq, docId: id, key: prepared.key, blob: prepared.blob }
-              : undefined
+            const alone = (await this.db.outbox.count()) === 0
+            const [, clientSeq] = await Promise.all([stored, writePrepared(this.db, prepared, now, needs, alone)])
+            return alone && clientSeq !== undefined ? { clientSeq, docId: id, key: prepared.key, blob: prepared.blob } : undefined
           })
           if (handed) this.handOff?.(handed)
           return
