@@ -4,8 +4,8 @@
  */
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, Layer, Logger } from "effect"
-import { createServer } from "node:http"
+import { Context, Effect, Layer, Logger } from "effect"
+import { createServer, type Server } from "node:http"
 import { LastSeen } from "./auth/LastSeen.js"
 import { Pairings } from "./auth/Pairings.js"
 import { Tokens } from "./auth/Tokens.js"
@@ -20,15 +20,25 @@ import { RateLimits } from "./store/RateLimits.js"
 import { ServerUsage } from "./store/ServerUsage.js"
 import { Workspaces } from "./store/Workspaces.js"
 
+/** The node server under the platform's, for what the platform does not reach: its connections. */
+class NodeServer extends Context.Tag("@quire/server/NodeServer")<NodeServer, Server>() {}
+
 /**
  * Released before the HTTP server closes (it is built after it): answers every open long-poll,
- * so a graceful stop does not wait out their timeouts.
+ * so a graceful stop does not wait out their timeouts, and closes each kept connection as soon
+ * as it is idle, so it does not wait out the keep-alive either.
  */
 const DrainLongPollsOnStop = Layer.scopedDiscard(
   Effect.gen(function* () {
     const notifier = yield* Notifier
+    const server = yield* NodeServer
     yield* HttpServer.HttpServer
-    yield* Effect.addFinalizer(() => notifier.drain)
+    yield* Effect.addFinalizer(() =>
+      Effect.zipRight(
+        Effect.sync(() => (server.keepAliveTimeout = 1)),
+        notifier.drain
+      )
+    )
   })
 )
 
@@ -37,8 +47,15 @@ const DrainLongPollsOnStop = Layer.scopedDiscard(
  * upload on an ordinary connection, so it is off; a restore has its own idle limit instead
  * (BackupHandlers), headers must still arrive within a minute, and every other body is
  * bounded by MAX_BODY_BYTES.
+ *
+ * An idle connection is kept for a minute (Node's default is five seconds): a device's sync
+ * worker keeps one beside its long-poll, so the push after a pause in typing finds it open
+ * instead of opening a new one (over TLS, a handshake more on the way to the other device).
  */
-const createHttpServer = () => createServer({ requestTimeout: 0 })
+const NodeServerLive = Layer.sync(NodeServer, () => createServer({ requestTimeout: 0, keepAliveTimeout: 60_000 }))
+
+const HttpServerLive = (config: AppConfigShape) =>
+  Layer.unwrapEffect(Effect.map(NodeServer, (server) => NodeHttpServer.layer(() => server, { port: config.port, host: config.host })))
 
 const ServicesLive = Layer.mergeAll(
   Workspaces.Default,
@@ -56,7 +73,8 @@ const ServicesLive = Layer.mergeAll(
 
 export const serverLayer = (config: AppConfigShape) =>
   Layer.mergeAll(ApiServerLive, DrainLongPollsOnStop).pipe(
-    Layer.provideMerge(NodeHttpServer.layer(createHttpServer, { port: config.port, host: config.host })),
+    Layer.provideMerge(HttpServerLive(config)),
+    Layer.provideMerge(NodeServerLive),
     Layer.provideMerge(ServicesLive),
     Layer.provide(Layer.succeed(AppConfig, config)),
     Layer.provide(Logger.minimumLogLevel(config.logLevel))

@@ -151,6 +151,35 @@ describe("the sync engine", () => {
     }
   })
 
+  it("keeps its long-poll open when an edit starts a round, so the push needs no new connection; stopping ends it", async () => {
+    const laptop = await createDevice(server.url)
+    server.track(laptop)
+    const id = await laptop.notes.create({ title: "kept", body: "one" })
+    await laptop.engine.syncOnce()
+    const credentials = (await readMeta(laptop.db, "workspace"))!
+    const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
+    const waits: Array<AbortSignal> = []
+    const engine = new SyncEngine(
+      laptop.db,
+      laptop.store,
+      { ...api, wait: (after, timeout, signal, page) => (signal && waits.push(signal), api.wait(after, timeout, signal, page)) },
+      await workspaceKeyOf(credentials)
+    )
+    engine.start()
+    try {
+      await eventually(async () => waits.length > 0)
+      for (const body of ["one two", "one two three"]) {
+        await laptop.notes.setBody(id, body)
+        engine.kick()
+        await eventually(async () => (await laptop.db.outbox.count()) === 0 && engine.current.state === "idle")
+      }
+      expect(waits.filter((signal) => signal.aborted)).toEqual([])
+    } finally {
+      await engine.stop()
+    }
+    expect(waits.at(-1)!.aborted).toBe(true)
+  })
+
   it("pushes at most 500 changes per request", async () => {
     const laptop = await createDevice(server.url)
     server.track(laptop)

@@ -62,7 +62,17 @@ export class SyncEngine {
   private readonly arrivalListeners = new Set<(entries: ReadonlyArray<EnvelopeEntry>) => void>()
   private running = false
   private wake: (() => void) | undefined
-  private waitAbort: AbortController | undefined
+  /** Ends the wait for the open long-poll (a kick), without ending the long-poll itself. */
+  private stopWaiting: (() => void) | undefined
+  /**
+   * The long-poll still open after a kick ended the wait for it. The next wait from the same
+   * cursor takes it up again; one from another cursor (a push moved it) leaves it to be answered
+   * and ignored. It is not aborted: an aborted request closes its connection, and the push the
+   * kick asked for would then wait for a new one (4–20 ms in Chromium on loopback).
+   */
+  private openWait: { readonly after: number; readonly answer: ReturnType<SyncApi["wait"]> } | undefined
+  /** Every long-poll not answered yet, aborted when the engine stops. */
+  private readonly waits = new Set<AbortController>()
   private loop: Promise<void> | undefined
   private readonly backoff
   private readonly options: Required<Omit<SyncOptions, "backoff" | "compaction">>
@@ -172,7 +182,7 @@ export class SyncEngine {
   kick(handed?: HandedEntry): void {
     if (handed) this.handed = handed
     this.kicked = true
-    this.waitAbort?.abort()
+    this.stopWaiting?.()
     this.wake?.()
     // A running engine counts in the round the kick starts (or before waiting to push): counting
     // here would read the outbox just ahead of the push, which then waits for that read.
@@ -353,23 +363,27 @@ export class SyncEngine {
     )
     const until = dueAt.length === 0 ? Infinity : Math.ceil((Math.min(...dueAt) - this.store.clock()) / 1000)
     const seconds = Math.max(1, Math.min(this.options.waitSeconds, until))
-    this.waitAbort = new AbortController()
-    // A kick that came after the round began, before this wait could be aborted, is not lost.
-    if (this.kicked) {
-      this.waitAbort = undefined
-      return false
-    }
-    try {
+    // A kick that came after the round began, before this wait could be cut short, is not lost.
+    if (this.kicked || !this.running) return false
+    let open = this.openWait
+    if (open?.after !== cursor) {
+      const abort = new AbortController()
+      this.waits.add(abort)
       const page = { limit: this.options.pageSize, maxBytes: this.options.pageBytes }
-      const result = await this.api.wait(cursor, seconds, this.waitAbort.signal, page)
-      if (Either.isLeft(result) && !this.waitAbort.signal.aborted) throw new RoundFailed(result.left)
-      if (Either.isLeft(result) || result.right.headSeq <= cursor) return false
-      const { changes, hasMore, headSeq } = result.right
-      if (changes !== undefined && hasMore !== undefined) this.carried = { after: cursor, page: { changes, hasMore, headSeq } }
-      return true
-    } finally {
-      this.waitAbort = undefined
+      const answer = this.api.wait(cursor, seconds, abort.signal, page).finally(() => this.waits.delete(abort))
+      open = { after: cursor, answer }
+      this.openWait = open
     }
+    const kicked = new Promise<undefined>((resolve) => (this.stopWaiting = () => resolve(undefined)))
+    const result = await Promise.race([open.answer, kicked])
+    this.stopWaiting = undefined
+    if (result === undefined) return false
+    if (this.openWait === open) this.openWait = undefined
+    if (Either.isLeft(result) && this.running) throw new RoundFailed(result.left)
+    if (Either.isLeft(result) || result.right.headSeq <= cursor) return false
+    const { changes, hasMore, headSeq } = result.right
+    if (changes !== undefined && hasMore !== undefined) this.carried = { after: cursor, page: { changes, hasMore, headSeq } }
+    return true
   }
 
   private sleep(ms: number): Promise<void> {
@@ -393,6 +407,7 @@ export class SyncEngine {
 
   async stop(): Promise<void> {
     this.running = false
+    for (const wait of this.waits) wait.abort()
     this.kick()
     await this.loop
   }
