@@ -4,20 +4,15 @@ import { describe, expect, it } from "vitest"
 import { DocStore } from "../src/data/DocStore.js"
 import { readMeta } from "../src/data/Meta.js"
 import { NoteRepository } from "../src/data/NoteRepository.js"
-import { makeSyncApi, type SyncApi } from "../src/sync/SyncApi.js"
-import { SyncEngine } from "../src/sync/SyncEngine.js"
+import type { SyncApi } from "../src/sync/SyncApi.js"
 import { workspaceKeyOf } from "../src/sync/Workspace.js"
-import { createDevice, eventually, joinDevice, reopenDevice, type Device } from "./support/Device.js"
+import { createDevice, engineOver, eventually, joinDevice, reopenDevice, type Device } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
 import { workspaceInfo } from "./support/RawApi.js"
 import { serverPerSuite } from "./support/SuiteServer.js"
 
 /** The device's engine over `wrap(api)`, so a test can count or break its pushes. */
-const engineWith = async (device: Device, wrap: (api: SyncApi) => SyncApi) => {
-  const credentials = (await readMeta(device.db, "workspace"))!
-  const api = wrap(makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId))
-  return new SyncEngine(device.db, device.store, api, await workspaceKeyOf(credentials), { compaction: { quietMs: 3_600_000 } })
-}
+const engineWith = (device: Device, wrap: (api: SyncApi) => SyncApi) => engineOver(device, wrap, { compaction: { quietMs: 3_600_000 } })
 
 describe("coalesced pushes", () => {
   const server = serverPerSuite()

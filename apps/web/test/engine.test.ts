@@ -5,10 +5,9 @@ import { Effect } from "effect"
 import { LoroDoc } from "loro-crdt"
 import { describe, expect, it } from "vitest"
 import { readMeta } from "../src/data/Meta.js"
-import { makeSyncApi, type SyncApi } from "../src/sync/SyncApi.js"
-import { SyncEngine } from "../src/sync/SyncEngine.js"
+import type { SyncApi } from "../src/sync/SyncApi.js"
 import { workspaceKeyOf } from "../src/sync/Workspace.js"
-import { createDevice, eventually, joinDevice, notesOf, type Device } from "./support/Device.js"
+import { createDevice, engineOver, eventually, joinDevice, notesOf, type Device } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
 import { pushRaw, workspaceInfo } from "./support/RawApi.js"
 import { serverPerSuite } from "./support/SuiteServer.js"
@@ -25,11 +24,8 @@ describe("the sync engine", () => {
     }
   })
 
-  const engineWith = async (device: Device, sizes: Array<{ changes: number; bytes: number }>) => {
-    const credentials = (await readMeta(device.db, "workspace"))!
-    const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
-    return new SyncEngine(device.db, device.store, recordingPushes(api, sizes), await workspaceKeyOf(credentials))
-  }
+  const engineWith = (device: Device, sizes: Array<{ changes: number; bytes: number }>) =>
+    engineOver(device, (api) => recordingPushes(api, sizes))
 
   /** The real API, with every pull request and every pulled change's seq written down. */
   const recordingPulls = (api: SyncApi, pulled: Array<number>, requests = { count: 0 }): SyncApi => ({
@@ -46,15 +42,9 @@ describe("the sync engine", () => {
     const laptop = await createDevice(server.url)
     const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
     server.track(laptop, phone)
-    const credentials = (await readMeta(laptop.db, "workspace"))!
     const pulled: Array<number> = []
     const requests = { count: 0 }
-    const engine = new SyncEngine(
-      laptop.db,
-      laptop.store,
-      recordingPulls(makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId), pulled, requests),
-      await workspaceKeyOf(credentials)
-    )
+    const engine = await engineOver(laptop, (api) => recordingPulls(api, pulled, requests))
     await engine.syncOnce()
     expect(requests.count).toBe(1)
     const id = await laptop.notes.create({ title: "mine", body: "one" })
@@ -88,11 +78,9 @@ describe("the sync engine", () => {
     server.track(laptop, phone)
     const id = await laptop.notes.create({ title: "shared", body: "one" })
     await laptop.engine.syncOnce()
-    const credentials = (await readMeta(phone.db, "workspace"))!
     const pulled: Array<number> = []
     const requests = { count: 0 }
-    const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
-    const watching = new SyncEngine(phone.db, phone.store, recordingPulls(api, pulled, requests), await workspaceKeyOf(credentials))
+    const watching = await engineOver(phone, (api) => recordingPulls(api, pulled, requests))
     watching.start()
     try {
       await eventually(async () => (await phone.notes.read(id))?.body === "one")
@@ -115,9 +103,7 @@ describe("the sync engine", () => {
     server.track(laptop, phone)
     const id = await laptop.notes.create({ title: "shared", body: "one" })
     await laptop.engine.syncOnce()
-    const credentials = (await readMeta(phone.db, "workspace"))!
-    const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
-    const watching = new SyncEngine(phone.db, phone.store, api, await workspaceKeyOf(credentials))
+    const watching = await engineOver(phone)
     const arrivals: Array<{ readonly docIds: ReadonlyArray<string>; readonly bodies: Promise<[string, string | undefined]> }> = []
     watching.onArrived((entries) => {
       const mine = entries.filter((entry) => entry.docId === id)
@@ -156,15 +142,11 @@ describe("the sync engine", () => {
     server.track(laptop)
     const id = await laptop.notes.create({ title: "kept", body: "one" })
     await laptop.engine.syncOnce()
-    const credentials = (await readMeta(laptop.db, "workspace"))!
-    const api = makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId)
     const waits: Array<AbortSignal> = []
-    const engine = new SyncEngine(
-      laptop.db,
-      laptop.store,
-      { ...api, wait: (after, timeout, signal, page) => (signal && waits.push(signal), api.wait(after, timeout, signal, page)) },
-      await workspaceKeyOf(credentials)
-    )
+    const engine = await engineOver(laptop, (api) => ({
+      ...api,
+      wait: (after, timeout, signal, page) => (signal && waits.push(signal), api.wait(after, timeout, signal, page))
+    }))
     engine.start()
     try {
       await eventually(async () => waits.length > 0)

@@ -29,7 +29,15 @@ import { Tokens } from "../auth/Tokens.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { Notifier } from "../notify/Notifier.js"
 import { appendChanges, type NewChange } from "./AppendChanges.js"
-import { changeTooLarge, pageOfAppended, readChangePage, wireBytesPerPage, type Appended } from "./ChangePages.js"
+import {
+  changeTooLarge,
+  pageOfAppended,
+  readChangePage,
+  wireBytesPerPage,
+  type Appended,
+  type ChangePage,
+  type PageBounds
+} from "./ChangePages.js"
 import { Database, type Tx } from "./Database.js"
 import { changeKind, changes, workspaces } from "./schema.js"
 import { ServerUsage, storedBytes, type Claim } from "./ServerUsage.js"
@@ -282,31 +290,30 @@ export class ChangeLog extends Effect.Service<ChangeLog>()("@quire/server/Change
      * the data). Always at least one change when there is one, which fits: no stored change
      * is larger than a page (see `maxChangeBytes`).
      */
+    const boundsOf = (after: number, limit: number, maxBytes: number): PageBounds => ({
+      after,
+      limit,
+      maxBytes,
+      maxWireBytes: Math.max(maxBodyBytes, wireBytesPerPage)
+    })
+
+    /** A page as the API answers it. */
+    const answerOf = (page: ChangePage) => ({
+      changes: page.changes.map(({ seq, deviceId, key, kind, data }) => ({ seq, deviceId, key, kind, data })),
+      headSeq: page.headSeq,
+      hasMore: page.more
+    })
+
+    /** The page after `after` within the bounds (see `boundsOf`), read from the log. */
     const pull = (workspaceId: string, after: number, limit: number, maxBytes: number = Limits.defaultPageBytes) =>
-      query((db) =>
-        readChangePage(db, workspaceId, { after, limit, maxBytes, maxWireBytes: Math.max(maxBodyBytes, wireBytesPerPage) })
-      ).pipe(
-        Effect.flatMap((page) =>
-          page
-            ? Effect.succeed({
-                changes: page.changes.map(({ seq, deviceId, key, kind, data }) => ({ seq, deviceId, key, kind, data })),
-                headSeq: page.headSeq,
-                hasMore: page.more
-              })
-            : Effect.fail(notFound())
-        )
+      query((db) => readChangePage(db, workspaceId, boundsOf(after, limit, maxBytes))).pipe(
+        Effect.flatMap((page) => (page ? Effect.succeed(answerOf(page)) : Effect.fail(notFound())))
       )
 
     /** The page `pull` would answer, when it is exactly what one push stored (see `pageOfAppended`). */
-    const pageOf = (appended: Appended, after: number, limit: number, maxBytes: number = Limits.defaultPageBytes) => {
-      const page = pageOfAppended(appended, { after, limit, maxBytes, maxWireBytes: Math.max(maxBodyBytes, wireBytesPerPage) })
-      return (
-        page && {
-          changes: page.changes.map(({ seq, deviceId, key, kind, data }) => ({ seq, deviceId, key, kind, data })),
-          headSeq: page.headSeq,
-          hasMore: page.more
-        }
-      )
+    const pageOf = (appended: Appended, after: number, limit: number, maxBytes: number) => {
+      const page = pageOfAppended(appended, boundsOf(after, limit, maxBytes))
+      return page && answerOf(page)
     }
 
     /** The head, 0 for an unknown workspace; prepared, as every long-poll reads it. */

@@ -287,19 +287,23 @@ export class DocStore {
     try {
       const key = await this.keyOf(id)
       const now = this.clock()
-      const afterPause = this.handOff !== undefined && needs.length === 0 && now - this.lastLocalSave >= handOffPauseMs
+      const afterPause = now - this.lastLocalSave >= handOffPauseMs
       this.lastLocalSave = now
-      // The edit alone is sealed while the database is read: after a pause there is no entry
-      // to fold into, and the edit then waits on the reads or the sealing, not on both.
-      let alone: Promise<PreparedWrite> | undefined = prepareWrite(this.key, id, key, entry.doc, before, undefined)
-      alone.catch(() => undefined)
+      const mayHandOff = afterPause && this.handOff !== undefined && needs.length === 0
+      // After a pause there is usually no entry to fold into: the edit alone is sealed while the
+      // database is read, and waits on the reads or the sealing, not on both. (While typing goes
+      // on there is one, and sealing it alone would be wasted.)
+      let sealedAlone: Promise<PreparedWrite> | undefined = afterPause
+        ? prepareWrite(this.key, id, key, entry.doc, before, undefined)
+        : undefined
+      sealedAlone?.catch(() => undefined)
       for (;;) {
         // Both reads at once: an edit waits on one round trip to the database before sealing, not two.
         const [open, stored] = await Promise.all([openEntryOf(this.db, id), this.db.docs.get(id)])
         // The open entry may hold another tab's edits: fold from a document that has them.
         if (open) readStored(entry, stored)
-        const prepared = await (open || !alone ? prepareWrite(this.key, id, key, entry.doc, before, open) : alone)
-        alone = undefined
+        const prepared = await (open || !sealedAlone ? prepareWrite(this.key, id, key, entry.doc, before, open) : sealedAlone)
+        sealedAlone = undefined
         try {
           // The reads and writes are issued together where they do not depend on each other: the
           // edit then waits on two trips to the database, not one per row.
@@ -307,14 +311,12 @@ export class DocStore {
             const stored = this.catchUp(id, entry).then(() => this.persist([[id, entry]]))
             // Awaited below; a failure meanwhile must not count as unhandled.
             stored.catch(() => undefined)
-            if (!afterPause || prepared.kind !== "new") {
-              await Promise.all([stored, writePrepared(this.db, prepared, now, needs)])
-              return undefined
-            }
             // Handed off only when nothing else waits to go: it is then the next push, alone.
-            const alone = (await this.db.outbox.count()) === 0
-            const [, clientSeq] = await Promise.all([stored, writePrepared(this.db, prepared, now, needs, alone)])
-            return alone && clientSeq !== undefined ? { clientSeq, docId: id, key: prepared.key, blob: prepared.blob } : undefined
+            const frozen = mayHandOff && prepared.kind === "new" && (await this.db.outbox.count()) === 0
+            const [, clientSeq] = await Promise.all([stored, writePrepared(this.db, prepared, now, needs, frozen)])
+            return frozen && prepared.kind === "new" && clientSeq !== undefined
+              ? { clientSeq, docId: id, key: prepared.key, blob: prepared.blob }
+              : undefined
           })
           if (handed) this.handOff?.(handed)
           return

@@ -22,6 +22,15 @@ import type { SyncError } from "./SyncError.js"
 
 type Outgoing = { clientSeq: number; key: Uint8Array; data: Uint8Array; docId: string; needs: ReadonlyArray<string> }
 
+/** What a push carries of a stored outbox entry, or of one a tab handed over (HandedEntry). */
+const outgoingOf = (entry: Pick<OutboxEntry, "clientSeq" | "key" | "blob" | "docId" | "needs">): Outgoing => ({
+  clientSeq: entry.clientSeq!,
+  key: entry.key,
+  data: entry.blob,
+  docId: entry.docId,
+  needs: entry.needs ?? []
+})
+
 export interface HeldBack {
   readonly docId: string
   readonly bytes: number
@@ -71,7 +80,7 @@ export class OutboxPusher {
               .toArray()
       for (const entry of next) {
         if (batch.length > 0 && bytes + entry.blob.length > this.limits.batchMaxBytes) break
-        batch.push({ clientSeq: entry.clientSeq!, key: entry.key, data: entry.blob, docId: entry.docId, needs: entry.needs ?? [] })
+        batch.push(outgoingOf(entry))
         bytes += entry.blob.length
       }
       const opening = next.filter((entry) => entry.frozen !== 1 && batch.some((b) => b.clientSeq === entry.clientSeq))
@@ -177,16 +186,10 @@ export class OutboxPusher {
     this.caughtUpTo = undefined
     this.requeued = false
     for (;;) {
-      const fresh = handed !== undefined && handed.clientSeq > this.acknowledgedUpTo && !this.heldBack.has(handed.clientSeq)
-      const taken =
-        fresh && handed
-          ? {
-              batch: [{ clientSeq: handed.clientSeq, key: handed.key, data: handed.blob, docId: handed.docId, needs: [] }],
-              // What else the outbox holds is read by the next batch (written meanwhile, or long before a late round).
-              upTo: undefined
-            }
-          : await this.takeBatch(maxChanges, upTo)
+      const fresh = handed && handed.clientSeq > this.acknowledgedUpTo && !this.heldBack.has(handed.clientSeq) ? handed : undefined
       handed = undefined
+      // What else the outbox holds is read by the next batch (written meanwhile, or long before a late round).
+      const taken = fresh ? { batch: [outgoingOf(fresh)], upTo: undefined } : await this.takeBatch(maxChanges, upTo)
       const batch = taken.batch
       upTo = taken.upTo
       // Nothing to push: a round that only pulls starts pulling at once.

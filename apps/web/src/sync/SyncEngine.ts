@@ -203,8 +203,8 @@ export class SyncEngine {
   private async round(woken: boolean): Promise<void> {
     // A round woken by another device's edit says "syncing" only if its pull takes more than a
     // page: tabs would otherwise render twice per remote edit, the first time just before it shows.
-    if (!woken) this.publish({ state: "syncing" })
     if (!woken) {
+      this.publish({ state: "syncing" })
       // A page a long-poll brought is all a woken round needs; a round that also pushes pulls afresh.
       this.carried = undefined
       // An edit is what another device waits for: it goes out before the round's other work. A
@@ -343,10 +343,12 @@ export class SyncEngine {
       if (!this.kicked) return headMoved ? "woken" : "work"
     }
     const wait = this.lastPushAt + this.options.pushIntervalMs - Date.now()
-    // A handed entry goes alone, so only at once: after the interval, the push takes whatever is there.
-    if (wait > 0) this.handed = undefined
-    // What waits for the interval shows as pending meanwhile.
-    if (wait > 0) await Promise.all([this.refreshPending(), new Promise((resolve) => setTimeout(resolve, wait))])
+    if (wait > 0) {
+      // A handed entry goes alone, so only at once: after the interval, the push takes whatever is there.
+      this.handed = undefined
+      // What waits for the interval shows as pending meanwhile.
+      await Promise.all([this.refreshPending(), new Promise((resolve) => setTimeout(resolve, wait))])
+    }
     return "work"
   }
 

@@ -9,7 +9,7 @@ import { readMeta } from "../../src/data/Meta.js"
 import { NoteRepository } from "../../src/data/NoteRepository.js"
 import { DeviceRegistry } from "../../src/data/DeviceRegistry.js"
 import type { QuireDb } from "../../src/data/QuireDb.js"
-import { makeSyncApi } from "../../src/sync/SyncApi.js"
+import { makeSyncApi, type SyncApi } from "../../src/sync/SyncApi.js"
 import { recoverWorkspace } from "../../src/sync/RecoveryKit.js"
 import { SyncEngine, type SyncOptions } from "../../src/sync/SyncEngine.js"
 import type { SyncStatus } from "../../src/sync/SyncStatus.js"
@@ -56,6 +56,13 @@ export const openDevice = async (name: string, db: QuireDb, options: SyncOptions
       db.close()
     }
   }
+}
+
+/** Another engine over a device's database and store, its API wrapped by `wrap` so a test can count or break calls. */
+export const engineOver = async (device: Device, wrap: (api: SyncApi) => SyncApi = (api) => api, options: SyncOptions = {}) => {
+  const credentials = (await readMeta(device.db, "workspace"))!
+  const api = wrap(makeSyncApi(credentials.serverUrl, credentials.token, credentials.workspaceId))
+  return new SyncEngine(device.db, device.store, api, await workspaceKeyOf(credentials), options)
 }
 
 /** A simulated device: its own set of IndexedDB databases. */
