@@ -247,7 +247,10 @@ describe.skipIf(!chromiumPath)("attachments in Chromium", () => {
     expect(await seriousViolations(phone.page)).toEqual([])
     await screenshot(phone.page, "attachment-keep-offline")
     await phone.page.reload()
-    expect(await kept.getByRole("checkbox", { name: "Keep attachments offline" }).isChecked()).toBe(true)
+    // The box stays disabled until the stored setting is read; only then does its state mean anything.
+    const box = kept.getByRole("checkbox", { name: "Keep attachments offline" })
+    await expect.poll(() => box.isEnabled()).toBe(true)
+    expect(await box.isChecked()).toBe(true)
   })
 
   it("an export imported into a new profile shows the attached image there too", async () => {
