@@ -5,7 +5,8 @@
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Context, Effect, Layer, Logger } from "effect"
-import { createServer, type Server } from "node:http"
+import { createServer, type IncomingMessage, type Server } from "node:http"
+import type { Socket } from "node:net"
 import { LastSeen } from "./auth/LastSeen.js"
 import { Pairings } from "./auth/Pairings.js"
 import { Tokens } from "./auth/Tokens.js"
@@ -21,21 +22,29 @@ import { ServerUsage } from "./store/ServerUsage.js"
 import { Workspaces } from "./store/Workspaces.js"
 
 /** The node server under the platform's, for what the platform does not reach: its connections. */
-class NodeServer extends Context.Tag("@quire/server/NodeServer")<NodeServer, Server>() {}
+class NodeServer extends Context.Tag("@quire/server/NodeServer")<
+  NodeServer,
+  { readonly server: Server; readonly closeConnectionsWithoutRequest: () => void }
+>() {}
 
 /**
  * Released before the HTTP server closes (it is built after it): answers every open long-poll,
  * so a graceful stop does not wait out their timeouts, and closes each kept connection as soon
- * as it is idle, so it does not wait out the keep-alive either.
+ * as it is idle, so it does not wait out the keep-alive either. Node's own close ends idle
+ * connections, but not one that never sent a request (a client's fetch aborted while it
+ * connected leaves one), which would hold the stop until its client gave up.
  */
 const DrainLongPollsOnStop = Layer.scopedDiscard(
   Effect.gen(function* () {
     const notifier = yield* Notifier
-    const server = yield* NodeServer
+    const { server, closeConnectionsWithoutRequest } = yield* NodeServer
     yield* HttpServer.HttpServer
     yield* Effect.addFinalizer(() =>
       Effect.zipRight(
-        Effect.sync(() => (server.keepAliveTimeout = 1)),
+        Effect.sync(() => {
+          server.keepAliveTimeout = 1
+          closeConnectionsWithoutRequest()
+        }),
         notifier.drain
       )
     )
@@ -52,10 +61,19 @@ const DrainLongPollsOnStop = Layer.scopedDiscard(
  * worker keeps one beside its long-poll, so the push after a pause in typing finds it open
  * instead of opening a new one (over TLS, a handshake more on the way to the other device).
  */
-const NodeServerLive = Layer.sync(NodeServer, () => createServer({ requestTimeout: 0, keepAliveTimeout: 60_000 }))
+const NodeServerLive = Layer.sync(NodeServer, () => {
+  const server = createServer({ requestTimeout: 0, keepAliveTimeout: 60_000 })
+  const withoutRequest = new Set<Socket>()
+  server.on("connection", (socket: Socket) => {
+    withoutRequest.add(socket)
+    socket.once("close", () => withoutRequest.delete(socket))
+  })
+  server.on("request", (request: IncomingMessage) => withoutRequest.delete(request.socket))
+  return { server, closeConnectionsWithoutRequest: () => withoutRequest.forEach((socket) => socket.destroy()) }
+})
 
 const HttpServerLive = (config: AppConfigShape) =>
-  Layer.unwrapEffect(Effect.map(NodeServer, (server) => NodeHttpServer.layer(() => server, { port: config.port, host: config.host })))
+  Layer.unwrapEffect(Effect.map(NodeServer, ({ server }) => NodeHttpServer.layer(() => server, { port: config.port, host: config.host })))
 
 const ServicesLive = Layer.mergeAll(
   Workspaces.Default,

@@ -1,3 +1,5 @@
+import { once } from "node:events"
+import { connect } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { testDatabases, type ProvisionedStore } from "./support/databases.js"
 import { createWorkspace, push, request, unb64 } from "./support/Http.js"
@@ -73,5 +75,16 @@ describe.each(testDatabases())("the server process on $name", (database) => {
     expect(answer.body).toEqual({ headSeq: 0 })
     expect(await server.exited).toBe(0)
     expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
+  it("stops on SIGTERM while a client holds a connection it never sent a request on", async () => {
+    const server = await spawnServer(store.env)
+    const { hostname, port } = new URL(server.url)
+    const socket = connect({ host: hostname, port: Number(port) })
+    await once(socket, "connect")
+    const closed = once(socket, "close")
+    server.process.kill("SIGTERM")
+    expect(await server.exited).toBe(0)
+    await closed
   })
 })

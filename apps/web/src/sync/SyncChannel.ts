@@ -1,8 +1,8 @@
 /**
- * What the sync worker and the tabs say to each other over a BroadcastChannel, as a typed
- * union (SyncMessage): the leader announces its status; a tab asks for it, says it wrote
- * something, or (leaving the workspace) tells every worker to stop for good.
- * Anything that does not decode is ignored.
+ * What the sync workers say to each other over a BroadcastChannel, as a typed union
+ * (SyncMessage): the leader announces its status and what it pulled; a waiting worker passes
+ * on its tab's requests (WorkerRelay); a tab leaving the workspace tells every worker to stop
+ * for good. Anything that does not decode is ignored.
  *
  * The decoder is loaded on its own (it is Effect Schema): the channel opens at once, and what
  * arrives or is sent before the decoder is there waits for it, in order.
@@ -10,6 +10,12 @@
 import type { SyncMessage } from "./SyncMessage.js"
 
 export type { SyncMessage } from "./SyncMessage.js"
+
+/** What a tab asks of its own sync worker, which passes it on to the leader if it is not it. */
+export type TabRequest = Extract<SyncMessage, { readonly _tag: "StatusRequest" | "LocalChange" | "SyncNow" }>
+
+/** What a sync worker tells its own tab. */
+export type TabUpdate = Extract<SyncMessage, { readonly _tag: "Status" | "Arrived" }>
 
 type Codec = typeof import("./SyncMessage.js")
 
@@ -51,4 +57,14 @@ export const openSyncChannel = (workspaceId: string, onMessage: (message: SyncMe
       if (codec) channel.close()
     }
   }
+}
+
+/**
+ * Tells every sync worker of the workspace to stop for good. "Stop" carries nothing, so its
+ * encoded form is itself: a tab sends it without loading the schema.
+ */
+export const broadcastStop = (workspaceId: string): void => {
+  const channel = new BroadcastChannel(syncChannelName(workspaceId))
+  channel.postMessage({ _tag: "Stop" } satisfies SyncMessage)
+  channel.close()
 }

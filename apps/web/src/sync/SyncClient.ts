@@ -1,10 +1,10 @@
 /**
  * The tab's side of sync: starts this tab's sync worker (only the Web Lock holder among all
- * tabs' workers syncs), follows the leader's status over the sync channel, and hands what the
- * leader just pulled to whoever shows that document.
+ * tabs' workers syncs) and talks to it alone (WorkerRelay): follows the leader's status, and
+ * hands what the leader just pulled to whoever shows that document.
  */
 import type { HandedEntry } from "../data/OutboxFold.js"
-import { openSyncChannel, type SyncChannel } from "./SyncChannel.js"
+import { broadcastStop, type TabRequest, type TabUpdate } from "./SyncChannel.js"
 import { syncLockName } from "./SyncLeader.js"
 import { initialStatus } from "./InitialStatus.js"
 import type { SyncStatus } from "./SyncStatus.js"
@@ -18,22 +18,24 @@ export class SyncClient {
   private status: SyncStatus = initialStatus
   private readonly listeners = new Set<() => void>()
   private readonly arrivals = new Map<string, Set<(bytes: Uint8Array) => void>>()
-  private readonly channel: SyncChannel
   private readonly worker: Worker
 
   constructor(private readonly workspaceId: string) {
     this.worker = new Worker(new URL("./sync.worker.ts", import.meta.url), { type: "module", name: workerNamePrefix + workspaceId })
-    this.channel = openSyncChannel(workspaceId, (message) => {
-      if (message._tag === "Arrived") {
-        for (const { docId, bytes } of message.entries) this.arrivals.get(docId)?.forEach((listener) => listener(bytes))
+    this.worker.onmessage = ({ data: update }: MessageEvent<TabUpdate>) => {
+      if (update._tag === "Arrived") {
+        for (const { docId, bytes } of update.entries) this.arrivals.get(docId)?.forEach((listener) => listener(bytes))
         return
       }
-      if (message._tag !== "Status") return
-      this.status = message.status
+      this.status = update.status
       for (const listener of this.listeners) listener()
-    })
-    this.channel.send({ _tag: "StatusRequest" })
-    addEventListener("online", () => this.channel.send({ _tag: "SyncNow" }))
+    }
+    this.send({ _tag: "StatusRequest" })
+    addEventListener("online", () => this.send({ _tag: "SyncNow" }))
+  }
+
+  private send(request: TabRequest): void {
+    this.worker.postMessage(request)
   }
 
   readonly subscribe = (listener: () => void) => {
@@ -57,16 +59,16 @@ export class SyncClient {
 
   /** A local edit was saved: the leader pushes it now instead of at the next long-poll. */
   localChange(): void {
-    this.channel.send({ _tag: "LocalChange" })
+    this.send({ _tag: "LocalChange" })
   }
 
   /** An edit after a pause, written frozen: the leader pushes these bytes without reading the outbox first. */
   handOff(entry: HandedEntry): void {
-    this.channel.send({ _tag: "LocalChange", entry })
+    this.send({ _tag: "LocalChange", entry })
   }
 
   syncNow(): void {
-    this.channel.send({ _tag: "SyncNow" })
+    this.send({ _tag: "SyncNow" })
   }
 
   /**
@@ -74,13 +76,12 @@ export class SyncClient {
    * ends), then runs `work` holding the sync lock, so no worker can be syncing while it runs.
    */
   async stopEverywhere<A>(work: () => Promise<A>): Promise<A> {
-    this.channel.send({ _tag: "Stop" })
+    broadcastStop(this.workspaceId)
     this.close()
     return navigator.locks.request(syncLockName(this.workspaceId), { mode: "exclusive" }, work)
   }
 
   close(): void {
-    this.channel.close()
     this.worker.terminate()
   }
 }
