@@ -6,7 +6,7 @@ import { readMeta } from "../src/data/Meta.js"
 import { NoteRepository } from "../src/data/NoteRepository.js"
 import type { SyncApi } from "../src/sync/SyncApi.js"
 import { workspaceKeyOf } from "../src/sync/Workspace.js"
-import { createDevice, engineOver, eventually, joinDevice, reopenDevice, type Device } from "./support/Device.js"
+import { createDevice, engineOver, eventually, joinDevice, openDevice, reopenDevice, type Device } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
 import { workspaceInfo } from "./support/RawApi.js"
 import { serverPerSuite } from "./support/SuiteServer.js"
@@ -79,6 +79,30 @@ describe("coalesced pushes", () => {
     } finally {
       await engine.stop()
     }
+  })
+
+  it("an edit after a pause folds into the note's entry that has not gone yet, as any other edit does", async () => {
+    const laptop = await createDevice(server.url, "laptop")
+    server.track(laptop)
+    let now = Date.now()
+    const offline = await openDevice("laptop", laptop.db, {}, () => now)
+    server.track(offline)
+    const id = await offline.notes.create({ title: "written offline" })
+    await offline.notes.setBody(id, "first words")
+    const entries = async () =>
+      (await offline.db.outbox.where("docId").equals(id).toArray()).map(({ frozen, folds }) => ({ frozen, folds }))
+    // The creation went frozen (it would have been pushed at once); the body opened an entry.
+    expect(await entries()).toEqual([
+      { frozen: 1, folds: undefined },
+      { frozen: undefined, folds: undefined }
+    ])
+    now += 10_000
+    await offline.notes.setBody(id, "first words, then more after a pause")
+    expect(await entries()).toEqual([
+      { frozen: 1, folds: undefined },
+      { frozen: undefined, folds: 1 }
+    ])
+    expect(await offline.notes.read(id)).toMatchObject({ body: "first words, then more after a pause" })
   })
 
   it("a crash between folding and pushing loses nothing: a restarted device folds on and pushes it all", async () => {

@@ -55,6 +55,32 @@ describe("the local store", () => {
     expect((await outboxEntries(db, key))[0]).toEqual(envelopes[0])
   })
 
+  it("tells the sync leader of each saved edit once: with its bytes after a pause, else with a kick", async () => {
+    const db = new QuireDb(`quire-local-${process.pid}-${++counter}`)
+    const key = await Effect.runPromise(generateWorkspaceKey)
+    let now = 1_000_000
+    const handed: Array<number> = []
+    let kicks = 0
+    const notes = new NoteRepository(
+      new DocStore(
+        db,
+        key,
+        () => now,
+        (entry) => handed.push(entry.clientSeq)
+      ),
+      () => (kicks += 1)
+    )
+    const id = await notes.create({ title: "told once" })
+    expect([handed, kicks]).toEqual([[1], 0])
+    now += 100
+    await notes.setBody(id, "typing on")
+    expect([handed, kicks]).toEqual([[1], 1])
+    // After a pause, with an entry still waiting: the edit folds into it and only kicks.
+    now += 10_000
+    await notes.setBody(id, "typing on, later")
+    expect([handed, kicks]).toEqual([[1], 2])
+  })
+
   it("an edit is durable once it resolves: a fresh store on the same database reads it", async () => {
     const { db, key, notes } = await setup()
     const id = await notes.create({ title: "durable" })

@@ -237,12 +237,13 @@ export class DocStore {
   /**
    * A local edit: applies `mutate`, then in ONE transaction stores the document, its list row
    * and the encrypted change in the outbox. Once this resolves the edit survives anything.
+   * Resolves `true` when the change was handed off (see the constructor): the sync worker knows of it already.
    */
-  change(id: string, mutate: (doc: LoroDoc, now: number) => void, needs: ReadonlyArray<string> = []): Promise<void> {
+  change(id: string, mutate: (doc: LoroDoc, now: number) => void, needs: ReadonlyArray<string> = []): Promise<boolean> {
     return this.exclusive(() => this.changeInTurn(id, mutate, needs))
   }
 
-  private async changeInTurn(id: string, mutate: (doc: LoroDoc, now: number) => void, needs: ReadonlyArray<string>): Promise<void> {
+  private async changeInTurn(id: string, mutate: (doc: LoroDoc, now: number) => void, needs: ReadonlyArray<string>): Promise<boolean> {
     const entry = await this.entry(id)
     if (readOnlyReasonOf(entry.doc)) throw new NoteReadOnly(readOnlyReasonOf(entry.doc))
     const before = entry.doc.oplogVersion()
@@ -254,16 +255,16 @@ export class DocStore {
       throw error
     }
     entry.doc.commit()
-    await this.saveLocalChange(id, entry, before, needs)
+    return this.saveLocalChange(id, entry, before, needs)
   }
 
   /**
    * Edits made in another replica of the document in this context (the editor's), as a Loro
    * update: imported and stored like a local edit. The update may build on changes this
    * context's copy has not read yet (another tab's or the worker's); they are in the stored
-   * row, so it is read first when Loro holds the update back.
+   * row, so it is read first when Loro holds the update back. Resolves as `change` does.
    */
-  importLocal(id: string, update: Uint8Array, check: (doc: LoroDoc) => void = () => {}): Promise<void> {
+  importLocal(id: string, update: Uint8Array, check: (doc: LoroDoc) => void = () => {}): Promise<boolean> {
     return this.exclusive(async () => {
       const entry = await this.entry(id)
       if (readOnlyReasonOf(entry.doc)) throw new NoteReadOnly(readOnlyReasonOf(entry.doc))
@@ -278,32 +279,48 @@ export class DocStore {
         this.forget([id])
         throw error
       }
-      await this.saveLocalChange(id, entry, before)
+      return this.saveLocalChange(id, entry, before)
     })
   }
 
-  private async saveLocalChange(id: string, entry: Entry, before: ReturnType<LoroDoc["oplogVersion"]>, needs: ReadonlyArray<string> = []) {
-    if (entry.doc.oplogVersion().compare(before) === 0) return
+  /** What an edit writes when it may fold: the open entry and the stored row are read at once, then sealed. */
+  private async prepareFold(
+    id: string,
+    key: Uint8Array,
+    entry: Entry,
+    before: ReturnType<LoroDoc["oplogVersion"]>
+  ): Promise<PreparedWrite> {
+    const [open, stored] = await Promise.all([openEntryOf(this.db, id), this.db.docs.get(id)])
+    // The open entry may hold another tab's edits: fold from a document that has them.
+    if (open) readStored(entry, stored)
+    return prepareWrite(this.key, id, key, entry.doc, before, open)
+  }
+
+  /** Stores a local edit; `true` when it was handed off. */
+  private async saveLocalChange(
+    id: string,
+    entry: Entry,
+    before: ReturnType<LoroDoc["oplogVersion"]>,
+    needs: ReadonlyArray<string> = []
+  ): Promise<boolean> {
+    if (entry.doc.oplogVersion().compare(before) === 0) return false
     try {
       const key = await this.keyOf(id)
       const now = this.clock()
       const afterPause = now - this.lastLocalSave >= handOffPauseMs
       this.lastLocalSave = now
       const mayHandOff = afterPause && this.handOff !== undefined && needs.length === 0
-      // After a pause there is usually no entry to fold into: the edit alone is sealed while the
-      // database is read, and waits on the reads or the sealing, not on both. (While typing goes
-      // on there is one, and sealing it alone would be wasted.)
+      // After a pause there is usually no entry to fold into: the edit is sealed alone and written
+      // in one transaction, which checks that there is indeed none; if there is, it is read and
+      // folded into as usual. (While typing goes on there is one, and sealing alone would be wasted.)
       let sealedAlone: Promise<PreparedWrite> | undefined = afterPause
         ? prepareWrite(this.key, id, key, entry.doc, before, undefined)
         : undefined
       sealedAlone?.catch(() => undefined)
       for (;;) {
-        // Both reads at once: an edit waits on one round trip to the database before sealing, not two.
-        const [open, stored] = await Promise.all([openEntryOf(this.db, id), this.db.docs.get(id)])
-        // The open entry may hold another tab's edits: fold from a document that has them.
-        if (open) readStored(entry, stored)
-        const prepared = await (open || !sealedAlone ? prepareWrite(this.key, id, key, entry.doc, before, open) : sealedAlone)
+        const alone = sealedAlone
         sealedAlone = undefined
+        const prepared = await (alone ?? this.prepareFold(id, key, entry, before))
         try {
           // The reads and writes are issued together where they do not depend on each other: the
           // edit then waits on two trips to the database, not one per row.
@@ -311,15 +328,20 @@ export class DocStore {
             const stored = this.catchUp(id, entry).then(() => this.persist([[id, entry]]))
             // Awaited below; a failure meanwhile must not count as unhandled.
             stored.catch(() => undefined)
-            // Handed off only when nothing else waits to go: it is then the next push, alone.
-            const frozen = mayHandOff && prepared.kind === "new" && (await this.db.outbox.count()) === 0
+            const [open, waiting] = await Promise.all([
+              alone ? openEntryOf(this.db, id) : undefined,
+              // Handed off only when nothing else waits to go: it is then the next push, alone.
+              mayHandOff && prepared.kind === "new" ? this.db.outbox.count() : undefined
+            ])
+            if (open) throw new FoldRaced()
+            const frozen = waiting === 0
             const [, clientSeq] = await Promise.all([stored, writePrepared(this.db, prepared, now, needs, frozen)])
             return frozen && prepared.kind === "new" && clientSeq !== undefined
               ? { clientSeq, docId: id, key: prepared.key, blob: prepared.blob }
               : undefined
           })
           if (handed) this.handOff?.(handed)
-          return
+          return handed !== undefined
         } catch (error) {
           if (!(error instanceof FoldRaced)) throw error
         }

@@ -44,15 +44,17 @@ const checkTextSize = (doc: LoroDoc) => {
 }
 
 export class NoteRepository {
-  /** `onChange` runs after every saved edit: the tab tells the sync leader to push. */
+  /**
+   * `onChange` runs after every saved edit the store did not hand off itself (an edit after a
+   * pause goes to the sync leader with its bytes): the tab tells the leader to push.
+   */
   constructor(
     private readonly store: DocStore,
     private readonly onChange: () => void = () => {}
   ) {}
 
   private async change(id: string, mutate: (doc: LoroDoc, now: number) => void) {
-    await this.store.change(id, mutate)
-    this.onChange()
+    if (!(await this.store.change(id, mutate))) this.onChange()
   }
 
   async create(init: NewNote = {}): Promise<string> {
@@ -79,8 +81,7 @@ export class NoteRepository {
    * operations are stored as they were typed, so nothing is diffed and nobody's text is undone.
    */
   saveEditorUpdate = async (id: string, update: Uint8Array) => {
-    await this.store.importLocal(id, update, checkTextSize)
-    this.onChange()
+    if (!(await this.store.importLocal(id, update, checkTextSize))) this.onChange()
   }
   setTags = (id: string, tags: ReadonlyArray<string>) => this.change(id, (doc, now) => setTags(doc, tags, now))
   /** The tag field's edit: what was added and removed relative to the tags it showed, as list operations. */
