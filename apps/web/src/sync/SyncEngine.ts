@@ -284,15 +284,18 @@ export class SyncEngine {
     const notes = new Set<string>()
     // The next page is fetched and decrypted while this one is written: a first pull of many
     // notes then waits on the network and on WebCrypto only once. Pages are still stored in order.
-    const opening = async (page: PulledPage) => ({ page, opened: await openPage(this.key, page.changes) })
-    const fetchFrom = async (after: number) => opening(unwrap(await this.api.pull(after, this.options.pageSize, this.options.pageBytes)))
+    const fetchFrom = async (after: number) =>
+      this.opening(unwrap(await this.api.pull(after, this.options.pageSize, this.options.pageBytes)))
     // What woke the long-poll came with its answer: the pull starts from it without asking again.
     const carried = this.carried
     this.carried = undefined
-    let next = carried?.after === cursor ? opening(carried.page) : fetchFrom(cursor)
+    let next = carried?.after === cursor ? carried.opening : fetchFrom(cursor)
+    // The long-poll's page went to the tabs as soon as it was opened (see longPoll).
+    let announced = carried?.after === cursor
     for (;;) {
       const { page, opened } = await next
-      this.announce(opened)
+      if (!announced) this.announce(opened)
+      announced = false
       const reached = page.changes.at(-1)?.seq ?? cursor
       const more = page.hasMore && page.changes.length > 0
       if (more) {
@@ -353,7 +356,11 @@ export class SyncEngine {
   }
 
   /** The changes the last long-poll was answered with, after `after`: the pull starts from them instead of asking again. */
-  private carried: { readonly after: number; readonly page: PulledPage } | undefined
+  private carried: { readonly after: number; readonly opening: Promise<{ page: PulledPage; opened: OpenedPage }> } | undefined
+
+  private async opening(page: PulledPage) {
+    return { page, opened: await openPage(this.key, page.changes) }
+  }
 
   /** Whether the server's head passed the cursor (not a timeout, nor a kick). */
   private async longPoll(): Promise<boolean> {
@@ -384,7 +391,13 @@ export class SyncEngine {
     if (Either.isLeft(result) && this.running) throw new RoundFailed(result.left)
     if (Either.isLeft(result) || result.right.headSeq <= cursor) return false
     const { changes, hasMore, headSeq } = result.right
-    if (changes !== undefined && hasMore !== undefined) this.carried = { after: cursor, page: { changes, hasMore, headSeq } }
+    if (changes !== undefined && hasMore !== undefined) {
+      // Opened at once, and handed to the tabs as soon as it is: another device's edit shows
+      // without waiting for the round to begin and read the cursor. (The round stores it.)
+      const opening = this.opening({ changes, hasMore, headSeq })
+      opening.then(({ opened }) => this.announce(opened)).catch(() => undefined)
+      this.carried = { after: cursor, opening }
+    }
     return true
   }
 
