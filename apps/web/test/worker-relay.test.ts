@@ -19,7 +19,7 @@ describe("the sync workers of two tabs", () => {
     const phone = await joinDevice(await shareLinkFrom(laptop))
     server.track(laptop, phone)
     const { workspaceId } = (await readMeta(phone.db, "workspace"))!
-    const tab = (name: string) => {
+    const tab = () => {
       const updates: Array<TabUpdate> = []
       const stopped: Array<SyncEngine | undefined> = []
       const relay = new WorkerRelay(
@@ -27,10 +27,10 @@ describe("the sync workers of two tabs", () => {
         (update) => updates.push(update),
         (engine) => stopped.push(engine)
       )
-      return { name, updates, stopped, relay }
+      return { updates, stopped, relay }
     }
-    const leading = tab("leading")
-    const waiting = tab("waiting")
+    const leading = tab()
+    const waiting = tab()
     const engine = await engineOver(phone)
     try {
       leading.relay.lead(engine)
@@ -45,7 +45,6 @@ describe("the sync workers of two tabs", () => {
       engine.start()
       const written = await phone.notes.create({ title: "From the waiting tab" })
       waiting.relay.fromTab({ _tag: "LocalChange" })
-      await laptop.engine.syncOnce()
       await eventually(
         async () => {
           await laptop.engine.syncOnce()
