@@ -1,3 +1,4 @@
+import { LoroDoc, LoroList } from "loro-crdt"
 import { describe, expect, it } from "vitest"
 import { createDevice, eventually, joinDevice, notesOf } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
@@ -35,6 +36,31 @@ describe("two devices against the real server", () => {
     expect(onLaptop?.title).toBe("Trip to Lisbon")
     expect(onLaptop?.body).toBe("Pack:\npassport\nshoes\nsunscreen\n")
     // The list rows agree too.
+    expect(await laptop.db.notes.get(id)).toEqual(await phone.db.notes.get(id))
+  })
+
+  it("keeps one of a tag both devices added offline, on both, once they sync", async () => {
+    const { laptop, phone } = await pairOf()
+    const id = await laptop.notes.create({ title: "Plan" })
+    await laptop.engine.syncOnce()
+    await phone.engine.syncOnce()
+
+    await laptop.notes.setTags(id, ["work"])
+    await phone.notes.setTags(id, ["work"])
+    await laptop.engine.syncOnce()
+    await phone.engine.syncOnce()
+    await laptop.engine.syncOnce()
+
+    // The pull that merged the two found the tag twice in the document, and the migration step removed one.
+    for (const device of [laptop, phone]) {
+      const doc = new LoroDoc()
+      doc.import((await device.db.docs.get(id))!.snapshot)
+      expect(doc.getMap("note").get("tags")).toBeInstanceOf(LoroList)
+      expect((doc.getMap("note").get("tags") as LoroList).toArray()).toEqual(["work"])
+    }
+    expect((await phone.notes.read(id))?.tags).toEqual(["work"])
+    expect((await laptop.notes.read(id))?.tags).toEqual(["work"])
+    expect((await phone.db.notes.get(id))?.tags).toEqual(["work"])
     expect(await laptop.db.notes.get(id)).toEqual(await phone.db.notes.get(id))
   })
 

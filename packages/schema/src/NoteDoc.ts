@@ -192,6 +192,12 @@ export const deleteNoteForever = (doc: LoroDoc, now: number): void => {
  * list see the same order, so they delete the same copies: running this anywhere converges.
  * Returns whether it changed anything (the caller then commits and syncs the change).
  */
+/** Whether the tag list holds an item twice: what `dedupeTags` would change. */
+export const hasDuplicateTags = (doc: LoroDoc): boolean => {
+  const items = listAt(root(doc), NoteKey.tags)?.toArray() ?? []
+  return new Set(items).size !== items.length
+}
+
 export const dedupeTags = (doc: LoroDoc): boolean => {
   const list = listAt(root(doc), NoteKey.tags)
   if (list === undefined) return false

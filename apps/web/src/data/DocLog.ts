@@ -5,6 +5,7 @@
  */
 import type { ChangeKind } from "@quire/shared"
 import type { DocLogRow, QuireDb } from "./QuireDb.js"
+import { bulkGetStored } from "./StoredRows.js"
 
 export interface PulledChangeFacts {
   readonly key: string
@@ -41,7 +42,7 @@ export const afterChange = (row: DocLogRow, change: PulledChangeFacts, now: numb
 export const recordPulled = async (db: QuireDb, changes: ReadonlyArray<PulledChangeFacts>, now: number): Promise<void> => {
   if (changes.length === 0) return
   const keys = [...new Set(changes.map((c) => c.key))]
-  const rows = new Map((await db.docLog.bulkGet(keys)).map((row, i) => [keys[i]!, row ?? empty(keys[i]!)]))
+  const rows = new Map((await bulkGetStored(db.docLog, keys)).map((row, i) => [keys[i]!, row ?? empty(keys[i]!)]))
   for (const change of changes) rows.set(change.key, afterChange(rows.get(change.key)!, change, now))
   await db.docLog.bulkPut([...rows.values()])
 }

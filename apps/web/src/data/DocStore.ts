@@ -10,10 +10,11 @@
  *   Nothing another tab or the worker saved can be overwritten.
  */
 import { migrateNote, latestVersion } from "@quire/migrations"
-import { attachmentsOf, linkTargets, readNote, schemaVersionOf, workspaceDocId } from "@quire/schema"
+import { attachmentsOf, hasDuplicateTags, linkTargets, readNote, schemaVersionOf, workspaceDocId } from "@quire/schema"
 import { makeDocKeys, type EnvelopeEntry } from "@quire/shared"
 import { Effect, Either } from "effect"
 import { LoroDoc } from "loro-crdt"
+import { bulkGetStored } from "./StoredRows.js"
 import { linkRowsOf } from "./LinkIndex.js"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
 import { FoldRaced, handOffPauseMs, openEntryOf, prepareWrite, writePrepared, type HandedEntry, type PreparedWrite } from "./OutboxFold.js"
@@ -172,8 +173,12 @@ export class DocStore {
     return [this.db.docs, this.db.notes, this.db.noteText, this.db.links, this.db.attachments, this.db.blobOrphans]
   }
 
-  /** Inside a transaction: stores documents with their list rows, in a few bulk writes. */
-  private async persist(items: ReadonlyArray<readonly [string, Entry, (Uint8Array | undefined)?]>): Promise<void> {
+  /**
+   * Inside a transaction: stores documents with their list rows, in a few bulk writes. Answers
+   * the notes a migration may change: older than this app, or holding a tag twice (merged).
+   * (A migration reads the whole document: a first pull of thousands of notes skips it.)
+   */
+  private async persist(items: ReadonlyArray<readonly [string, Entry, (Uint8Array | undefined)?]>): Promise<Array<string>> {
     const rows = items.map(([id, entry, whole]) => ({ id, entry, ...this.rowsOf(id, entry, whole) }))
     const notes = rows.filter((r) => r.id !== workspaceDocId)
     const listed = notes.flatMap((r) => (r.note ? [r.note] : []))
@@ -206,6 +211,9 @@ export class DocStore {
     for (const r of rows) r.entry.storedVersion = r.version
     for (const r of relinked) r.entry.linksWritten = JSON.stringify(r.links)
     for (const r of refiled) r.entry.attachmentsWritten = JSON.stringify(r.attachments)
+    return notes
+      .filter((r) => r.doc.schemaVersion < latestVersion || !r.note || hasDuplicateTags(r.entry.doc) || this.migrationFailures.has(r.id))
+      .map((r) => r.id)
   }
 
   /**
@@ -371,11 +379,12 @@ export class DocStore {
         else updates.set(entry.docId, [entry])
       }
       const ids = [...updates.keys()]
+      let migrating: Array<string> = []
       try {
         const tables = [...this.persistTables(), this.db.meta, this.db.quarantine, this.db.docLog]
         await this.db.transaction("rw", tables, async () => {
           // One read for the whole page, then Loro in memory, then bulk writes: no per-note round trips.
-          const stored = await this.db.docs.bulkGet(ids)
+          const stored = await bulkGetStored(this.db.docs, ids)
           for (const row of stored) if (row?.key && !this.keyCache.has(row.id)) this.keyCache.set(row.id, row.key)
           const failures: Array<ImportFailure> = []
           const touched = ids.map((id, i) => {
@@ -388,14 +397,14 @@ export class DocStore {
             const whole = !known && received.length === 1 && failed.length === 0 ? received[0]!.bytes : undefined
             return [id, entry, whole] as const
           })
-          await this.persist(touched)
+          migrating = await this.persist(touched)
           await alsoWrite(failures)
         })
       } catch (error) {
         this.forget(ids)
         throw error
       }
-      for (const id of ids) await this.migrateSafely(id)
+      for (const id of migrating) await this.migrateSafely(id)
     })
   }
 

@@ -4,13 +4,14 @@
  * (in `quarantine`, with its seq and key) every change that cannot be read or imported. A
  * crash re-pulls the page; a change nobody can read never stops the ones after it.
  */
-import { decodeEnvelope, openBlob, type ChangeKind, type EnvelopeEntry } from "@quire/shared"
-import { Effect, Either } from "effect"
+import { decodeEnvelope, openBlobPromise, type ChangeKind, type EnvelopeEntry } from "@quire/shared"
+import { Either } from "effect"
 import type { DocStore } from "../data/DocStore.js"
 import { keyText, type RemoteEntry } from "../data/RemoteImport.js"
 import { recordPulled } from "../data/DocLog.js"
 import { writeMeta } from "../data/Meta.js"
 import type { QuarantineRow } from "../data/QuireDb.js"
+import { messageOf } from "../messageOf.js"
 
 export interface PulledChange {
   readonly seq: number
@@ -22,9 +23,16 @@ export interface PulledChange {
 
 type Opened = { readonly entries: ReadonlyArray<EnvelopeEntry> } | { readonly unreadable: string }
 
+// Promises, not an Effect per change: a first pull opens thousands of them.
 const open = async (key: CryptoKey, data: Uint8Array): Promise<Opened> => {
-  const opened = await Effect.runPromise(Effect.either(Effect.flatMap(openBlob(key, data), (plain) => decodeEnvelope(plain))))
-  return Either.isRight(opened) ? { entries: opened.right } : { unreadable: opened.left.message }
+  let plain: Uint8Array
+  try {
+    plain = await openBlobPromise(key, data)
+  } catch (error) {
+    return { unreadable: messageOf(error) }
+  }
+  const decoded = decodeEnvelope(plain)
+  return Either.isRight(decoded) ? { entries: decoded.right } : { unreadable: decoded.left.message }
 }
 
 /** A page of the log as the server answers it (to a pull, or to a long-poll that asked for one). */
@@ -33,6 +41,9 @@ export interface PulledPage {
   readonly headSeq: number
   readonly hasMore: boolean
 }
+
+/** The sealed bytes of some pulled changes: what a page weighs, as the server bounds it. */
+export const sealedBytesOf = (changes: ReadonlyArray<PulledChange>) => changes.reduce((sum, change) => sum + change.data.length, 0)
 
 /** A pulled page, decrypted and decoded: what `applyPage` stores. */
 export interface OpenedPage {
@@ -48,6 +59,10 @@ export const openPage = async (key: CryptoKey, changes: ReadonlyArray<PulledChan
   changes,
   opened: await Promise.all(changes.map((change) => open(key, change.data)))
 })
+
+/** Pages in seq order as one: they are then written in one transaction. */
+export const joinPages = (pages: ReadonlyArray<OpenedPage>): OpenedPage =>
+  pages.length === 1 ? pages[0]! : { changes: pages.flatMap((p) => p.changes), opened: pages.flatMap((p) => p.opened) }
 
 /** Applies an opened page (in seq order) and moves the cursor to `reached`; answers the documents it brought. */
 export const applyPage = async (store: DocStore, { changes, opened }: OpenedPage, reached: number) => {

@@ -18,7 +18,8 @@ import { BlobUploader } from "./BlobUploader.js"
 import { defaultCompaction, type CompactionOptions } from "./CompactionPolicy.js"
 import { compactDocument, compactDue } from "./Compactor.js"
 import { OutboxPusher } from "./OutboxPusher.js"
-import { applyPage, openPage, type OpenedPage, type PulledPage } from "./PullPage.js"
+import { applyPage, joinPages, openPage, sealedBytesOf, type OpenedPage, type PulledPage } from "./PullPage.js"
+import { readAhead } from "./ReadAhead.js"
 import type { SyncApi } from "./SyncApi.js"
 import { deviceFailure, isRetryable, type SyncError } from "./SyncError.js"
 import { initialStatus, type SyncStatus } from "./SyncStatus.js"
@@ -43,6 +44,9 @@ export interface SyncOptions {
  * write as it happens, never a first pull's pages (no tab shows those notes yet).
  */
 const arrivalMaxBytes = 256 * 1024
+
+/** Pages' worth of bytes a pull fetches ahead of its writes. */
+const pagesAhead = 4
 
 /** Thrown inside a round to end it with a typed error. */
 class RoundFailed extends Error {
@@ -135,8 +139,9 @@ export class SyncEngine {
     return () => this.arrivalListeners.delete(listener)
   }
 
-  private announce({ opened }: OpenedPage) {
-    if (this.arrivalListeners.size === 0) return
+  private announce({ changes, opened }: OpenedPage) {
+    // Sealed, a change is a little larger than what it carries: a page past the bound is not looked into.
+    if (this.arrivalListeners.size === 0 || sealedBytesOf(changes) > arrivalMaxBytes * 2) return
     const entries = opened.flatMap((result) => ("entries" in result ? result.entries : []))
     const bytes = entries.reduce((sum, entry) => sum + entry.bytes.length, 0)
     if (entries.length === 0 || bytes > arrivalMaxBytes) return
@@ -282,37 +287,47 @@ export class SyncEngine {
     let cursor = start
     let bytes = 0
     const notes = new Set<string>()
-    // The next page is fetched and decrypted while this one is written: a first pull of many
-    // notes then waits on the network and on WebCrypto only once. Pages are still stored in order.
     const fetchFrom = async (after: number) =>
       this.opening(unwrap(await this.api.pull(after, this.options.pageSize, this.options.pageBytes)))
     // What woke the long-poll came with its answer: the pull starts from it without asking again.
     const carried = this.carried
     this.carried = undefined
-    let next = carried?.after === cursor ? carried.opening : fetchFrom(cursor)
+    const fromCarried = carried?.after === cursor
+    // Pages are fetched and decrypted while the ones before them are written, and whatever
+    // arrived meanwhile is written together: a first pull of many notes waits on the network
+    // and on WebCrypto only once, in a few transactions.
+    const pages = readAhead(
+      fromCarried ? carried.opening : fetchFrom(cursor),
+      ({ page }) => page.hasMore && page.changes.length > 0,
+      ({ page }) => fetchFrom(page.changes.at(-1)!.seq),
+      ({ page }) => sealedBytesOf(page.changes),
+      this.options.pageBytes * pagesAhead
+    )
     // The long-poll's page went to the tabs as soon as it was opened (see longPoll).
-    let announced = carried?.after === cursor
-    for (;;) {
-      const { page, opened } = await next
-      if (!announced) this.announce(opened)
-      announced = false
-      const reached = page.changes.at(-1)?.seq ?? cursor
-      const more = page.hasMore && page.changes.length > 0
-      if (more) {
-        next = fetchFrom(reached)
-        // Awaited below; a failure of the page being written meanwhile must not leave it unhandled.
-        next.catch(() => undefined)
+    let announcedAhead = fromCarried ? 1 : 0
+    try {
+      for (;;) {
+        const taken = await pages.take()
+        if (taken.length === 0) return
+        for (const { opened } of taken.slice(announcedAhead)) this.announce(opened)
+        announcedAhead = 0
+        const last = taken.at(-1)!.page
+        const reached = last.changes.at(-1)?.seq ?? cursor
+        for (const docId of await applyPage(this.store, joinPages(taken.map((t) => t.opened)), reached))
+          if (docId !== workspaceDocId) notes.add(docId)
+        cursor = reached
+        for (const { page } of taken) bytes += sealedBytesOf(page.changes)
+        const more = last.hasMore && last.changes.length > 0
+        this.publish({
+          cursor,
+          ...(more
+            ? { state: "syncing" as const, progress: { done: cursor - start, total: last.headSeq - start, bytes, notes: notes.size } }
+            : { progress: null })
+        })
+        if (!more) return
       }
-      for (const docId of await applyPage(this.store, opened, reached)) if (docId !== workspaceDocId) notes.add(docId)
-      cursor = reached
-      bytes += page.changes.reduce((sum, change) => sum + change.data.length, 0)
-      this.publish({
-        cursor,
-        ...(more
-          ? { state: "syncing" as const, progress: { done: cursor - start, total: page.headSeq - start, bytes, notes: notes.size } }
-          : { progress: null })
-      })
-      if (!more) return
+    } finally {
+      pages.stop()
     }
   }
 

@@ -27,26 +27,36 @@ export const sealBlob = (key: CryptoKey, plaintext: Uint8Array, nonce: Uint8Arra
     })
   )
 
+const tamperedHow = (blob: Uint8Array): string | undefined => {
+  if (blob.length < 1 + nonceLength + tagLength)
+    return `A sealed blob is at least ${1 + nonceLength + tagLength} bytes; this one is ${blob.length}.`
+  if (blob[0] !== blobVersion) return `Blob version ${blob[0]} is not one this app reads (${blobVersion}).`
+  return undefined
+}
+
+/**
+ * `openBlob` as a promise that rejects with `EnvelopeTampered`: for opening thousands of blobs
+ * at once (a first pull), where running an Effect for each costs more than its decryption.
+ */
+export const openBlobPromise = async (key: CryptoKey, blob: Uint8Array): Promise<Uint8Array> => {
+  const tampered = tamperedHow(blob)
+  if (tampered !== undefined) throw new EnvelopeTampered({ message: tampered })
+  try {
+    return new Uint8Array(
+      await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: bufferSource(blob.subarray(1, 1 + nonceLength)), additionalData: header },
+        key,
+        bufferSource(blob.subarray(1 + nonceLength))
+      )
+    )
+  } catch {
+    throw new EnvelopeTampered({ message: "The blob does not decrypt with this workspace key: it was altered or the key is wrong." })
+  }
+}
+
 /** Decrypts a sealed blob; a wrong key, a changed byte or an unknown version is `EnvelopeTampered`. */
 export const openBlob = (key: CryptoKey, blob: Uint8Array) =>
-  Effect.gen(function* () {
-    if (blob.length < 1 + nonceLength + tagLength) {
-      return yield* new EnvelopeTampered({
-        message: `A sealed blob is at least ${1 + nonceLength + tagLength} bytes; this one is ${blob.length}.`
-      })
-    }
-    if (blob[0] !== blobVersion) {
-      return yield* new EnvelopeTampered({ message: `Blob version ${blob[0]} is not one this app reads (${blobVersion}).` })
-    }
-    const plaintext = yield* Effect.tryPromise({
-      try: () =>
-        crypto.subtle.decrypt(
-          { name: "AES-GCM", iv: bufferSource(blob.subarray(1, 1 + nonceLength)), additionalData: header },
-          key,
-          bufferSource(blob.subarray(1 + nonceLength))
-        ),
-      catch: () =>
-        new EnvelopeTampered({ message: "The blob does not decrypt with this workspace key: it was altered or the key is wrong." })
-    })
-    return new Uint8Array(plaintext)
+  Effect.tryPromise({
+    try: () => openBlobPromise(key, blob),
+    catch: (error) => (error instanceof EnvelopeTampered ? error : new EnvelopeTampered({ message: String(error) }))
   })
