@@ -7,6 +7,7 @@ import { readdir, readFile } from "node:fs/promises"
 import * as path from "node:path"
 import { gzipSync } from "node:zlib"
 import { it } from "vitest"
+import { indexedDbFloorMs } from "./IndexedDbFloor.js"
 import { percentile, report } from "./Report.js"
 import { readMeta } from "../src/data/Meta.js"
 import {
@@ -105,6 +106,12 @@ it.skipIf(!chromiumPath)("measures the PWA in Chromium", async () => {
     rows.push({
       measure: "  of which: first page asked → every note listed and synced",
       value: pullStarted === undefined ? NaN : Number((ended - pullStarted).toFixed(0)),
+      unit: "ms",
+      target: ""
+    })
+    rows.push({
+      measure: `  floor: the rows of ${noteCount} notes written straight to IndexedDB, no app code`,
+      value: Number((await indexedDbFloorMs(phonePage, noteCount)).toFixed(0)),
       unit: "ms",
       target: ""
     })
