@@ -1,4 +1,5 @@
 /** What the note list reads: every listed note across pages, and its first screen. */
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { NoteRow } from "../src/data/QuireDb.js"
 import { QuireDb } from "../src/data/QuireDb.js"
@@ -49,5 +50,19 @@ describe("the note list's reads", () => {
     expect(first.slice(1, 4).map((row) => row.id)).toEqual(["note-00099", "note-00098", "note-00097"])
     expect(first.some((row) => row.trashed === 1)).toBe(false)
     db.close()
+  })
+
+  it("reads the same first screen in one request as through the cursor, whatever is pinned, trashed or tied", async () => {
+    let run = 0
+    const row = fc.record({ pinned: fc.constantFrom<0 | 1>(0, 0, 0, 1), trashed: fc.constantFrom<0 | 1>(0, 0, 1), updatedAt: fc.nat(50) })
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { maxLength: 200 }), async (rows) => {
+        const db = new QuireDb(`quire-list-${process.pid}-first-${run++}`)
+        await db.notes.bulkPut(rows.map((overrides, i) => rowOf(i, overrides)))
+        expect(await firstScreenOf(db, true)).toEqual(await firstScreenOf(db))
+        await db.delete()
+      }),
+      { numRuns: 40 }
+    )
   })
 })
