@@ -7,7 +7,7 @@ import { LoroDoc } from "loro-crdt"
 import { describe, expect, it } from "vitest"
 import { DocStore } from "../src/data/DocStore.js"
 import { noteRowOf } from "../src/data/NoteIndex.js"
-import { linksPendingKey, QuireDb, type NoteTextRow } from "../src/data/QuireDb.js"
+import { linksPendingKey, searchTextCompleteKey, QuireDb, type NoteTextRow } from "../src/data/QuireDb.js"
 import { searchDocOf } from "../src/search/IndexKeeper.js"
 import { SearchIndex } from "../src/search/SearchIndex.js"
 
@@ -73,6 +73,13 @@ describe("upgrading the device database", () => {
     expect(finds(complete, "sunscreen")).toBe(true)
     expect(complete!.text.startsWith("Packing list\n")).toBe(true)
     expect(complete?.partial).toBeUndefined()
+
+    // Completed once, never looked for again: finding such rows reads every note's text, on
+    // every start. (Only that upgrade wrote them; this one is planted to show it is not looked at.)
+    expect(await db.meta.get(searchTextCompleteKey)).toMatchObject({ value: true })
+    await db.noteText.put({ id: "n1", text: "planted", partial: true })
+    await new DocStore(db, await Effect.runPromise(generateWorkspaceKey)).migrateAll()
+    expect(await db.noteText.get("n1")).toMatchObject({ text: "planted", partial: true })
     db.close()
   })
 })

@@ -19,7 +19,7 @@ import { linkRowsOf } from "./LinkIndex.js"
 import { noteRowOf, searchTextOf } from "./NoteIndex.js"
 import { FoldRaced, handOffPauseMs, openEntryOf, prepareWrite, writePrepared, type HandedEntry, type PreparedWrite } from "./OutboxFold.js"
 import { importAll, type ImportFailure, type RemoteEntry } from "./RemoteImport.js"
-import { linksPendingKey, type AttachmentRow, type DocRow, type QuireDb } from "./QuireDb.js"
+import { linksPendingKey, searchTextCompleteKey, type AttachmentRow, type DocRow, type QuireDb } from "./QuireDb.js"
 import { messageOf } from "../messageOf.js"
 
 interface Entry {
@@ -440,18 +440,24 @@ export class DocStore {
     this.linksComplete = true
   }
 
-  /** Search text the database upgrade could only fill from the list row: the whole text, from the document. Once per store. */
+  /**
+   * Search text the database upgrade could only fill from the list row: the whole text, from the
+   * document. Once per store, until a pass completes every row; then never again on this device
+   * (finding them reads every note's text, and nothing writes such rows any more).
+   */
   private searchTextComplete = false
 
   private async completeSearchText(): Promise<void> {
     if (this.searchTextComplete) return
     this.searchTextComplete = true
+    if ((await this.db.meta.get(searchTextCompleteKey)) !== undefined) return
     const partial = await this.db.noteText.filter((row) => row.partial === true).primaryKeys()
     for (const id of partial) {
       const entry = await this.current(id)
       const text = entry && { id, text: searchTextOf(readNote(id, entry.doc)) }
       await this.db.noteText.put(text ?? { id, text: "" })
     }
+    await this.db.meta.put({ key: searchTextCompleteKey, value: true })
   }
 
   /**

@@ -177,6 +177,8 @@ export interface BlobOrphanRow {
 
 /** Set by the upgrade to version 5: notes stored before the links index wait to be indexed. */
 export const linksPendingKey = "linksPending"
+/** In `meta` once every `noteText` row written partial by the version 3 upgrade holds its whole text. */
+export const searchTextCompleteKey = "searchTextComplete"
 
 export class QuireDb extends Dexie {
   docs!: EntityTable<DocRow, "id">
