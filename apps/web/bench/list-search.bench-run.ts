@@ -14,7 +14,8 @@ import { percentile, report } from "./Report.js"
 
 const noteCount = Number(process.env.BENCH_NOTES ?? 10_000)
 const step = (what: string) => process.stderr.write(`list-search bench: ${what}\n`)
-const coldRuns = 8
+/** Two warm-up starts, then 20 timed: with fewer than 20 samples, the p95 is simply the slowest start. */
+const coldRuns = 22
 
 /** Installed before any page script: when the first note row appears, and the frame after it. */
 const watchFirstRow = () => {
