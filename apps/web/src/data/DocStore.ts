@@ -175,7 +175,8 @@ export class DocStore {
 
   /**
    * Inside a transaction: stores documents with their list rows, in a few bulk writes. Answers
-   * the notes a migration may change: older than this app, or holding a tag twice (merged).
+   * the notes a migration may change: older than this app, holding a tag twice (merged),
+   * deleted forever, or whose migration failed before.
    * (A migration reads the whole document: a first pull of thousands of notes skips it.)
    */
   private async persist(items: ReadonlyArray<readonly [string, Entry, (Uint8Array | undefined)?]>): Promise<Array<string>> {

@@ -11,13 +11,11 @@ import { listedCountOf } from "./ListedNotes.js"
 /** More than a tall screen holds. */
 const firstScreenRows = 40
 
+/** The rows the first screen takes after the pinned ones. */
+const recentKind = (row: NoteRow) => row.trashed === 0 && row.pinned === 0
+
 const recentOf = (db: QuireDb): Promise<Array<NoteRow>> =>
-  db.notes
-    .orderBy("updatedAt")
-    .reverse()
-    .filter((row) => row.trashed === 0 && row.pinned === 0)
-    .limit(firstScreenRows)
-    .toArray()
+  db.notes.orderBy("updatedAt").reverse().filter(recentKind).limit(firstScreenRows).toArray()
 
 /** Newest rows read at once, for a few pinned or trashed among them. */
 const recentRead = firstScreenRows * 3
@@ -41,7 +39,7 @@ const recentInOneRequest = async (db: QuireDb): Promise<Array<NoteRow> | undefin
     request.onsuccess = () => resolve(request.result)
     request.onerror = () => reject(request.error ?? new Error("could not read the newest notes"))
   })
-  const recent = records.map((record) => record.value).filter((row) => row.trashed === 0 && row.pinned === 0)
+  const recent = records.map((record) => record.value).filter(recentKind)
   // So many pinned or trashed among the newest that the screen is not full: the cursor reads on.
   return recent.length >= firstScreenRows || records.length < recentRead ? recent.slice(0, firstScreenRows) : undefined
 }

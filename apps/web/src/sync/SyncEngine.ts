@@ -296,9 +296,10 @@ export class SyncEngine {
     // Pages are fetched and decrypted while the ones before them are written, and whatever
     // arrived meanwhile is written together: a first pull of many notes waits on the network
     // and on WebCrypto only once, in a few transactions.
+    const morePages = (page: PulledPage) => page.hasMore && page.changes.length > 0
     const pages = readAhead(
       fromCarried ? carried.opening : fetchFrom(cursor),
-      ({ page }) => page.hasMore && page.changes.length > 0,
+      ({ page }) => morePages(page),
       ({ page }) => fetchFrom(page.changes.at(-1)!.seq),
       ({ page }) => sealedBytesOf(page.changes),
       this.options.pageBytes * pagesAhead
@@ -311,13 +312,14 @@ export class SyncEngine {
         if (taken.length === 0) return
         for (const { opened } of taken.slice(announcedAhead)) this.announce(opened)
         announcedAhead = 0
-        const last = taken.at(-1)!.page
-        const reached = last.changes.at(-1)?.seq ?? cursor
-        for (const docId of await applyPage(this.store, joinPages(taken.map((t) => t.opened)), reached))
-          if (docId !== workspaceDocId) notes.add(docId)
+        const batch = joinPages(taken.map((t) => t.opened))
+        // The batch's last change, not its last page's: that page may be empty.
+        const reached = batch.changes.at(-1)?.seq ?? cursor
+        for (const docId of await applyPage(this.store, batch, reached)) if (docId !== workspaceDocId) notes.add(docId)
         cursor = reached
-        for (const { page } of taken) bytes += sealedBytesOf(page.changes)
-        const more = last.hasMore && last.changes.length > 0
+        bytes += sealedBytesOf(batch.changes)
+        const last = taken.at(-1)!.page
+        const more = morePages(last)
         this.publish({
           cursor,
           ...(more
