@@ -31,7 +31,8 @@ const openSession = (db: QuireDb, credentials: WorkspaceCredentials): Session =>
       db,
       credentials,
       () => sync.localChange(),
-      (entry) => sync.handOff(entry)
+      (entry) => sync.handOff(entry),
+      (chunks) => sync.chunksStored(chunks)
     )
   }
 }

@@ -7,22 +7,50 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { bytesOfChunk } from "../src/attachments/StoredChunk.js"
 import { readMeta } from "../src/data/Meta.js"
-import { createDevice, eventually, joinDevice, type Device } from "./support/Device.js"
+import { createDevice, engineOver, eventually, joinDevice, type Device } from "./support/Device.js"
 import { shareLinkFrom } from "./support/Pairing.js"
 import { fileBytes, fileOf, readBack, sha256Hex } from "./support/Files.js"
 import { serverPerSuite } from "./support/SuiteServer.js"
 
 const urlOf = (input: RequestInfo | URL) => (input instanceof Request ? input.url : input instanceof URL ? input.href : input)
 
+const isBlobPut = (input: RequestInfo | URL, init: RequestInit | undefined) =>
+  (init?.method ?? (input instanceof Request ? input.method : "GET")) === "PUT" && urlOf(input).includes("/blobs/")
+
+/**
+ * Lets `passing` chunk uploads through and holds every later one until `release`: a test can
+ * then stop the server with an upload surely under way, however fast the uploads go.
+ */
+const holdBlobPutsAfter = (passing: number) => {
+  const original = globalThis.fetch
+  let opened: () => void = () => {}
+  const gate = new Promise<void>((resolve) => (opened = resolve))
+  let started = 0
+  const held = {
+    passed: 0,
+    release: () => {
+      opened()
+      globalThis.fetch = original
+    }
+  }
+  globalThis.fetch = async (input, init) => {
+    if (!isBlobPut(input, init)) return original(input, init)
+    if (started++ >= passing) await gate
+    const answer = await original(input, init)
+    held.passed += 1
+    return answer
+  }
+  return held
+}
+
 /** Counts the requests that store chunks, whatever sends them. */
 const countBlobPuts = () => {
   const original = globalThis.fetch
   const counter = { puts: 0, restore: () => void (globalThis.fetch = original) }
   globalThis.fetch = (input, init) => {
-    const request = input instanceof Request ? input : undefined
-    const method = init?.method ?? request?.method ?? "GET"
-    if (method === "PUT" && urlOf(input).includes("/blobs/")) counter.puts += 1
+    if (isBlobPut(input, init)) counter.puts += 1
     return original(input, init)
   }
   return counter
@@ -97,6 +125,30 @@ describe("attachments between two devices", () => {
     expect(await laptop.db.outbox.count()).toBe(0)
   })
 
+  it("a file's chunks handed over as they are stored go up without being read back; those past the hand-over's bound are read from the queue", async () => {
+    const laptop = await createDevice(server.url, "laptop")
+    const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
+    server.track(laptop, phone)
+    const bytes = fileBytes(18 * 1024 * 1024, 12)
+    const id = await laptop.notes.create({ title: "recording" })
+    const manifest = await laptop.files.add(id, fileOf(bytes, "talk.m4a", "audio/mp4"))
+    const read = laptop.db.blobs.get.bind(laptop.db.blobs)
+    const readIds: Array<unknown> = []
+    laptop.db.blobs.get = ((key: string) => {
+      readIds.push(key)
+      return read(key)
+    }) as typeof laptop.db.blobs.get
+    await laptop.engine.syncOnce()
+    // Sixteen are kept with their Blobs; the other two are read when their turn comes.
+    expect(readIds).toHaveLength(2)
+    expect(await laptop.db.blobUploads.count()).toBe(0)
+    expect(await laptop.db.outbox.count()).toBe(0)
+    await phone.engine.syncOnce()
+    await phone.files.want(manifest.chunks)
+    await phone.engine.syncOnce()
+    expect(sha256Hex(await readBack(phone, manifest))).toBe(sha256Hex(bytes))
+  })
+
   it("a chunk altered on the server is refused with a typed reason, kept wanted, and never stored", async () => {
     const laptop = await createDevice(server.url, "laptop")
     const phone = await joinDevice(await shareLinkFrom(laptop), "phone")
@@ -107,7 +159,7 @@ describe("attachments between two devices", () => {
     await phone.engine.syncOnce()
     // Replace the stored chunk with other sealed bytes of the right shape, as a hostile server could.
     const [chunkId] = manifest.chunks
-    const stored = (await laptop.db.blobs.get(chunkId!))!.data
+    const stored = await bytesOfChunk((await laptop.db.blobs.get(chunkId!))!.data)
     const tampered = stored.slice()
     tampered[tampered.length - 1]! ^= 0xff
     const original = globalThis.fetch
@@ -201,7 +253,10 @@ describe("a chunk lost on the device before it was uploaded", () => {
     const id = await laptop.notes.create({ title: "receipt" })
     const manifest = await laptop.files.add(id, fileOf(fileBytes(800, 6), "receipt.png"))
     await laptop.db.blobs.clear()
-    await laptop.engine.syncOnce()
+    // After a restart: the engine that was handed the chunk as it was stored would still upload it.
+    const restarted = await engineOver(laptop)
+    await restarted.syncOnce()
+    await restarted.stop()
     const [row] = await laptop.db.blobUploads.toArray()
     expect(row).toMatchObject({ id: manifest.chunks[0], error: expect.stringMatching(/no longer on this device/) as unknown })
     expect(await laptop.db.outbox.count()).toBe(0)
@@ -262,10 +317,13 @@ describe("attachments when the server dies during the upload", () => {
     const bytes = fileBytes(12 * 1024 * 1024, 11)
     const id = await laptop.notes.create({ title: "video" })
     const manifest = await laptop.files.add(id, fileOf(bytes, "clip.mp4", "video/mp4"))
+    const puts = holdBlobPutsAfter(3)
     laptop.engine.start()
-    await eventually(async () => (await laptop.db.blobUploads.count()) < 12, 20_000, "a first chunk stored")
+    await eventually(() => puts.passed === 3, 20_000, "three chunks stored on the server")
     server.process.kill("SIGKILL")
     await server.exited
+    // The uploads held meanwhile now meet a server that is gone.
+    puts.release()
     await eventually(() => laptop.engine.current.state === "offline", 20_000, "the laptop to notice")
     expect(laptop.engine.current.pendingChunks).toBeGreaterThan(0)
 

@@ -5,6 +5,7 @@
  */
 import { createContext, useContext, useSyncExternalStore } from "react"
 import type { Attachments } from "../attachments/Attachments.js"
+import type { HandedChunk } from "../attachments/StoredChunk.js"
 import type { DocStore } from "../data/DocStore.js"
 import type { WorkspaceCredentials } from "../data/Meta.js"
 import type { NoteRepository } from "../data/NoteRepository.js"
@@ -47,7 +48,8 @@ export const sessionLoaders = (
   db: QuireDb,
   credentials: WorkspaceCredentials,
   onChange: () => void,
-  onHandOff?: (entry: HandedEntry) => void
+  onHandOff?: (entry: HandedEntry) => void,
+  onChunksStored?: (chunks: ReadonlyArray<HandedChunk>) => void
 ) => {
   let store: Promise<DocStore> | undefined
   const loadStore = () =>
@@ -70,7 +72,7 @@ export const sessionLoaders = (
           import("../sync/Workspace.js"),
           loadStore()
         ])
-        return new Attachments(docs, await workspaceKeyOf(credentials), onChange)
+        return new Attachments(docs, await workspaceKeyOf(credentials), onChange, onChunksStored)
       })())
   }
 }

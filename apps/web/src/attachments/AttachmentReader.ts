@@ -9,6 +9,7 @@ import type { AttachmentManifest } from "@quire/schema"
 import { bufferSource, type ChunkKeys } from "@quire/shared"
 import { Effect, Either } from "effect"
 import type { QuireDb } from "../data/QuireDb.js"
+import { bytesOfChunk, type StoredChunk } from "./StoredChunk.js"
 
 export type AttachmentRead =
   | { readonly kind: "ready"; readonly blob: Blob }
@@ -27,8 +28,8 @@ export const missingChunks = async (db: QuireDb, ids: ReadonlyArray<string>): Pr
 }
 
 /** Opens one sealed chunk and checks it is the chunk its id names; `undefined` if it is not. */
-export const openChunk = async (keys: ChunkKeys, id: string, sealed: Uint8Array): Promise<Uint8Array | undefined> => {
-  const opened = await Effect.runPromise(Effect.either(keys.open(sealed)))
+export const openChunk = async (keys: ChunkKeys, id: string, sealed: StoredChunk): Promise<Uint8Array | undefined> => {
+  const opened = await Effect.runPromise(Effect.either(keys.open(await bytesOfChunk(sealed))))
   if (Either.isLeft(opened)) return undefined
   return (await keys.idOf(opened.right)) === id ? opened.right : undefined
 }

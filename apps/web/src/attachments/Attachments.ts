@@ -10,6 +10,7 @@ import type { DocStore } from "../data/DocStore.js"
 import { readAttachment, type AttachmentRead } from "./AttachmentReader.js"
 import { storeChunks, type ChunkProgress, type FileLike } from "./ChunkedFile.js"
 import { wantChunks } from "./ChunkWants.js"
+import type { HandedChunk } from "./StoredChunk.js"
 
 /** A file id: random, so the same file attached twice is two attachments sharing one set of chunks. */
 const newFileId = () => crypto.randomUUID().replaceAll("-", "")
@@ -17,11 +18,16 @@ const newFileId = () => crypto.randomUUID().replaceAll("-", "")
 export class Attachments {
   private keys: Promise<ChunkKeys> | undefined
 
-  /** `onChange` runs as a file's chunks are stored and after each stored file: the tab tells the sync leader to upload. */
+  /**
+   * `onChange` runs after each stored file, and when chunks are wanted: the tab tells the sync
+   * leader. `onChunksStored` runs as a file's chunks are stored, with those new here: the tab
+   * hands them to its sync worker, which starts uploading them (`onChange` runs when not given).
+   */
   constructor(
     private readonly store: DocStore,
     private readonly workspaceKey: CryptoKey,
-    private readonly onChange: () => void = () => {}
+    private readonly onChange: () => void = () => {},
+    private readonly onChunksStored?: (chunks: ReadonlyArray<HandedChunk>) => void
   ) {}
 
   private chunkKeys(): Promise<ChunkKeys> {
@@ -37,7 +43,7 @@ export class Attachments {
       { fileId: newFileId(), noteId },
       onProgress,
       this.store.clock,
-      this.onChange
+      (chunks) => (this.onChunksStored ? this.onChunksStored(chunks) : this.onChange())
     )
     await this.store.change(
       noteId,

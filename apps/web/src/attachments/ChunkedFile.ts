@@ -15,6 +15,7 @@ import type { AttachmentManifest } from "@quire/schema"
 import { chunkBytes, type ChunkKeys } from "@quire/shared"
 import { createSHA256 } from "hash-wasm"
 import type { QuireDb } from "../data/QuireDb.js"
+import { storedChunkOf, type HandedChunk } from "./StoredChunk.js"
 
 /** What `File` gives; a `Blob` with a name is enough (node tests use `File`). */
 export interface FileLike {
@@ -75,15 +76,15 @@ export const storeChunks = async (
   place: { readonly fileId: string; readonly noteId: string },
   onProgress: ChunkProgress = () => {},
   clock: () => number = Date.now,
-  /** After each batch is stored: the sync worker can start uploading while the rest is sealed. */
-  onStored: () => void = () => {}
+  /** After each batch is stored, with the chunks new here: the sync worker can start uploading while the rest is sealed. */
+  onStored: (chunks: ReadonlyArray<HandedChunk>) => void = () => {}
 ): Promise<AttachmentManifest> => {
   const hash = (await createSHA256()).init()
   const chunks: Array<string> = []
   let stored = 0
   onProgress(0, file.size)
   const write = async (batch: ReadonlyArray<Sealed>) => {
-    await db.transaction("rw", [db.blobs, db.blobUploads], async () => {
+    const handed = await db.transaction("rw", [db.blobs, db.blobUploads], async () => {
       // A chunk already held keeps its copy (it may be uploaded as it is); the new sealing fills a gap.
       const held = new Set(
         await db.blobs
@@ -91,16 +92,16 @@ export const storeChunks = async (
           .anyOf(batch.map((chunk) => chunk.id))
           .primaryKeys()
       )
-      const fresh = batch.filter((chunk) => !held.has(chunk.id))
+      const fresh = batch.filter((chunk) => !held.has(chunk.id)).map((chunk) => ({ id: chunk.id, data: storedChunkOf(chunk.data) }))
       if (fresh.length > 0) await db.blobs.bulkPut(fresh)
       const createdAt = clock()
-      await db.blobUploads.bulkPut(
-        batch.map((chunk) => ({ id: chunk.id, fileId: place.fileId, noteId: place.noteId, bytes: chunk.data.length, createdAt }))
-      )
+      const rows = batch.map((chunk) => ({ id: chunk.id, fileId: place.fileId, noteId: place.noteId, bytes: chunk.data.length, createdAt }))
+      await db.blobUploads.bulkPut(rows)
+      return fresh.map(({ id, data }): HandedChunk => ({ row: rows.find((row) => row.id === id)!, data }))
     })
     stored = Math.min(file.size, stored + batch.reduce((sum, chunk) => sum + chunk.data.length - sealOverhead, 0))
     onProgress(stored, file.size)
-    onStored()
+    onStored(handed)
   }
   let writing: Promise<void> = Promise.resolve()
   let batch: Array<{ id: string; bytes: Uint8Array }> = []

@@ -6,6 +6,7 @@
  */
 import type { AttachmentManifest } from "@quire/schema"
 import Dexie, { type EntityTable } from "dexie"
+import type { StoredChunk } from "../attachments/StoredChunk.js"
 import { textStamp } from "../search/TextStamp.js"
 
 export interface DocRow {
@@ -138,7 +139,7 @@ export interface LinkRow {
 /** An attachment chunk as the server stores it (sealed): the device's cache, and what an upload sends. */
 export interface BlobRow {
   readonly id: string
-  readonly data: Uint8Array
+  readonly data: StoredChunk
 }
 
 /** A chunk added on this device that the server has not confirmed yet: it waits here, like a change in the outbox. */

@@ -13,6 +13,7 @@ import { latestVersion } from "@quire/migrations"
 import { reportUnreadable, unreadableReports, workspaceDocId } from "@quire/schema"
 import { Either } from "effect"
 import { LoroDoc } from "loro-crdt"
+import { sizeOfChunk } from "../attachments/StoredChunk.js"
 import type { DocStore } from "../data/DocStore.js"
 import { readMeta } from "../data/Meta.js"
 import type { BlobOrphanRow, QuireDb } from "../data/QuireDb.js"
@@ -143,7 +144,13 @@ export class BlobCollector {
         this.db.blobUploads.get(id)
       ])
       if (blob && named && !upload) {
-        await this.db.blobUploads.put({ id, fileId: named.fileId, noteId: named.noteId, bytes: blob.data.length, createdAt: this.clock() })
+        await this.db.blobUploads.put({
+          id,
+          fileId: named.fileId,
+          noteId: named.noteId,
+          bytes: sizeOfChunk(blob.data),
+          createdAt: this.clock()
+        })
       }
     })
   }

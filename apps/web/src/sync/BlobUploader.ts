@@ -7,6 +7,7 @@
  */
 import { Limits } from "@quire/shared"
 import { Either } from "effect"
+import type { HandedChunk } from "../attachments/StoredChunk.js"
 import type { BlobUploadRow, QuireDb } from "../data/QuireDb.js"
 import type { SyncApi } from "./SyncApi.js"
 import type { SyncError } from "./SyncError.js"
@@ -21,10 +22,17 @@ const parallel = 6
 const settleMs = 250
 /** How long a chunk that did not fit waits before it is tried again. */
 export const quotaRetryMs = 60_000
+/**
+ * Handed chunks kept at most: each keeps its Blob's bytes alive in the browser, so a file added
+ * faster than it uploads is not held whole; the rest are read from IndexedDB when their turn comes.
+ */
+const maxHanded = 16
 
 export class BlobUploader {
   /** The quota failure of the last pass, while some chunk is waiting on it. */
   quotaFailure: SyncError | undefined
+  /** Chunks a file being added just stored (`hand`), by id, until an upload takes them. */
+  private readonly handed = new Map<string, HandedChunk>()
 
   constructor(
     private readonly db: QuireDb,
@@ -32,12 +40,25 @@ export class BlobUploader {
     private readonly clock: () => number = Date.now
   ) {}
 
-  private async due(limit: number): Promise<Array<BlobUploadRow>> {
+  /**
+   * Chunks just stored by a file being added, with their Blobs: uploaded next without reading
+   * IndexedDB, whose reads would each wait for the add's transaction writing the next chunks.
+   * Their rows are in `blobUploads` already; this only saves reading them.
+   */
+  hand(chunks: ReadonlyArray<HandedChunk>): void {
+    for (const chunk of chunks) if (this.handed.size < maxHanded) this.handed.set(chunk.row.id, chunk)
+  }
+
+  /** Due rows not in `taken`: handed ones first, without a read; the queue when none is left. */
+  private async due(taken: ReadonlySet<string>): Promise<Array<BlobUploadRow>> {
+    const handed = [...this.handed.values()].map((chunk) => chunk.row).filter((row) => !taken.has(row.id))
+    if (handed.length > 0) return handed.slice(0, Limits.maxMissingQuery)
     const now = this.clock()
-    return this.db.blobUploads
+    const rows = await this.db.blobUploads
       .filter((row) => (row.retryAt ?? 0) <= now)
-      .limit(limit)
+      .limit(Limits.maxMissingQuery + taken.size)
       .toArray()
+    return rows.filter((row) => !taken.has(row.id)).slice(0, Limits.maxMissingQuery)
   }
 
   /** When the next chunk that failed becomes due again, if one did. */
@@ -51,20 +72,18 @@ export class BlobUploader {
 
   /**
    * Uploads every due chunk; a failure that is not the quota ends it with that error. Chunks
-   * still being stored on the device (a file being added) join as they arrive: a worker that
-   * runs out asks for what became due, so uploads keep `parallel` requests going instead of
-   * waiting for each group to finish.
+   * still being stored on the device (a file being added) join as they arrive: the next ones
+   * are looked up while these go up, so uploads keep `parallel` requests going instead of
+   * waiting for each group to finish. Resolves with whether any chunk was due.
    */
-  async uploadAll(onProgress: () => Promise<void> = async () => {}): Promise<SyncError | undefined> {
+  async uploadAll(onProgress: () => Promise<void> = async () => {}): Promise<{ readonly failure?: SyncError; readonly any: boolean }> {
     this.quotaFailure = undefined
     const taken = new Set<string>()
     const queue: Array<BlobUploadRow> = []
     let failure: SyncError | undefined
     /** Queues the due chunks not taken yet that the server lacks; false when none was due. */
     const refill = async (): Promise<boolean> => {
-      const rows = (await this.due(Limits.maxMissingQuery + taken.size))
-        .filter((row) => !taken.has(row.id))
-        .slice(0, Limits.maxMissingQuery)
+      const rows = await this.due(taken)
       if (rows.length === 0) return false
       for (const row of rows) taken.add(row.id)
       const asked = await this.api.missingBlobs(rows.map((row) => row.id))
@@ -73,29 +92,53 @@ export class BlobUploader {
         return false
       }
       const missing = new Set(asked.right)
-      await this.db.blobUploads.bulkDelete(rows.filter((row) => !missing.has(row.id)).map((row) => row.id))
+      // Queued first: a write here waits for the transaction storing the file's next chunks.
       queue.push(...rows.filter((row) => missing.has(row.id)))
+      const alreadyHeld = rows.filter((row) => !missing.has(row.id)).map((row) => row.id)
+      for (const id of alreadyHeld) this.handed.delete(id)
+      if (alreadyHeld.length > 0) await this.db.blobUploads.bulkDelete(alreadyHeld)
       return true
     }
+    // Workers that run out together share one look at the queue.
     let refilling: Promise<boolean> | undefined
+    const refillOnce = () => (refilling ??= refill().finally(() => (refilling = undefined)))
+    let lastRefillFound = true
     const next = async (): Promise<BlobUploadRow | undefined> => {
       for (;;) {
         if (failure) return undefined
         const row = queue.shift()
-        if (row) return row
-        // Workers that run out together share one look at the queue.
-        if (!(await (refilling ??= refill().finally(() => (refilling = undefined))))) return queue.shift()
+        if (row) {
+          // The next chunks are looked up and asked about while these go up: workers that ran
+          // out would otherwise wait for that answer, from a server busy storing, doing nothing.
+          // A look that fails here is left to the next one, made when the queue runs out, which throws.
+          if (queue.length < parallel && lastRefillFound && !refilling) {
+            void refillOnce().then(
+              (found) => (lastRefillFound = found),
+              () => (lastRefillFound = false)
+            )
+          }
+          return row
+        }
+        lastRefillFound = await refillOnce()
+        if (!lastRefillFound) return queue.shift()
       }
     }
     // Chunks the server now holds leave the queue together, every `settleMs` and at the end: one
     // write and one status update for several, rather than one each for every tab to react to.
+    // The write waits for the add's transactions, so uploads go on meanwhile.
     const held: Array<string> = []
     let settledAt = Date.now()
-    const settle = async () => {
+    let settling: Promise<void> = Promise.resolve()
+    const settle = (): Promise<void> => {
       const ids = held.splice(0)
-      if (ids.length === 0) return
-      await this.db.blobUploads.bulkDelete(ids)
-      await onProgress()
+      if (ids.length === 0) return settling
+      settling = settling.then(async () => {
+        await this.db.blobUploads.bulkDelete(ids)
+        await onProgress()
+      })
+      // Awaited at the end; marked handled so a failure meanwhile is not reported as unhandled.
+      settling.catch(() => undefined)
+      return settling
     }
     const worker = async () => {
       for (let row = await next(); row; row = await next()) {
@@ -104,7 +147,7 @@ export class BlobUploader {
           held.push(row.id)
           if (Date.now() - settledAt < settleMs) continue
           settledAt = Date.now()
-          await settle()
+          void settle()
         } else if (outcome) failure ??= outcome
         else await onProgress()
       }
@@ -115,7 +158,7 @@ export class BlobUploader {
       await settle()
     }
     this.quotaFailure ??= await this.waitingOnQuota()
-    return failure
+    return { ...(failure && { failure }), any: taken.size > 0 }
   }
 
   /**
@@ -129,13 +172,15 @@ export class BlobUploader {
 
   /** One chunk: "held" once the server holds it (stored, or already there), kept with its reason if it did not fit. */
   private async upload(row: BlobUploadRow): Promise<"held" | SyncError | undefined> {
-    const blob = await this.db.blobs.get(row.id)
-    if (!blob) {
+    const data = this.handed.get(row.id)?.data ?? (await this.db.blobs.get(row.id))?.data
+    // Tried once from the hand-over, whatever the outcome: from then on the queue's row says what is left.
+    this.handed.delete(row.id)
+    if (!data) {
       // Only removing unreferenced chunks deletes a cached one; keep the row and say so rather than drop it.
       await this.db.blobUploads.update(row.id, { error: "This piece of the file is no longer on this device.", retryAt: Infinity })
       return undefined
     }
-    const stored = await this.api.putBlob(row.id, blob.data)
+    const stored = await this.api.putBlob(row.id, data)
     // 409: the server holds this id with other bytes: the same chunk, sealed by another device.
     if (Either.isRight(stored) || stored.left.tag === "BlobConflict") return "held"
     if (stored.left.kind !== "quota") return stored.left

@@ -12,6 +12,7 @@
  */
 import { Limits } from "@quire/shared"
 import { Either } from "effect"
+import { sizeOfChunk } from "../attachments/StoredChunk.js"
 import { recordPulled } from "../data/DocLog.js"
 import { readMeta, writeMeta } from "../data/Meta.js"
 import type { HandedEntry } from "../data/OutboxFold.js"
@@ -143,7 +144,7 @@ export class OutboxPusher {
     await this.db.blobUploads.bulkPut(
       held.map((row) => {
         const file = files.find((candidate) => candidate.chunks.includes(row.id))
-        return { id: row.id, fileId: file?.fileId ?? "", noteId: file?.noteId ?? "", bytes: row.data.length, createdAt }
+        return { id: row.id, fileId: file?.fileId ?? "", noteId: file?.noteId ?? "", bytes: sizeOfChunk(row.data), createdAt }
       })
     )
     return true

@@ -5,7 +5,7 @@
  */
 import { FetchHttpClient, HttpApiClient, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import { bufferSource, protocolHeader, protocolVersion, QuireApi } from "@quire/shared"
-import { Effect, Either, Encoding } from "effect"
+import { Effect, Either, Encoding, FiberRef } from "effect"
 import { toSyncError, type SyncError } from "./SyncError.js"
 
 export type Result<A> = Either.Either<A, SyncError>
@@ -16,26 +16,30 @@ export type Result<A> = Either.Either<A, SyncError>
  * 160 ms on a busy machine), the difference between an attachment uploading at its disk's pace
  * or the browser's.
  */
-const bytesAsBlob = (request: HttpClientRequest.HttpClientRequest) =>
-  request.body._tag === "Uint8Array"
-    ? HttpClientRequest.setBody(
-        request,
-        HttpBody.raw(new Blob([bufferSource(request.body.body)]), {
-          contentType: request.body.contentType,
-          contentLength: request.body.body.length
-        })
-      )
-    : request
+const bytesAsBlob = (request: HttpClientRequest.HttpClientRequest, held: Blob | undefined) => {
+  if (request.body._tag !== "Uint8Array") return request
+  const blob = held ?? new Blob([bufferSource(request.body.body)])
+  return HttpClientRequest.setBody(request, HttpBody.raw(blob, { contentType: request.body.contentType, contentLength: blob.size }))
+}
+
+/**
+ * A body already held as a Blob (a chunk sealed on this device, as IndexedDB gives it back), set
+ * for one call: it is sent as it is, so its bytes never pass through this thread. The contract's
+ * payload is bytes, so the call gives empty ones and this takes their place.
+ */
+const heldBody = FiberRef.unsafeMake<Blob | undefined>(undefined)
 
 /** Every request names the protocol it speaks, so a server speaking another says "update the app". */
 export const makeClient = (serverUrl: string, token?: string, bodies: "as given" | "bytes as Blob" = "as given") =>
   HttpApiClient.make(QuireApi, {
     baseUrl: serverUrl,
-    transformClient: HttpClient.mapRequest((request) => {
-      const named = HttpClientRequest.setHeader(request, protocolHeader, String(protocolVersion))
-      const sent = bodies === "bytes as Blob" ? bytesAsBlob(named) : named
-      return token === undefined ? sent : HttpClientRequest.bearerToken(sent, token)
-    })
+    transformClient: HttpClient.mapRequestEffect((request) =>
+      Effect.map(FiberRef.get(heldBody), (held) => {
+        const named = HttpClientRequest.setHeader(request, protocolHeader, String(protocolVersion))
+        const sent = bodies === "bytes as Blob" ? bytesAsBlob(named, held) : named
+        return token === undefined ? sent : HttpClientRequest.bearerToken(sent, token)
+      })
+    )
   }).pipe(Effect.provide(FetchHttpClient.layer))
 
 type Client = Effect.Effect.Success<ReturnType<typeof makeClient>>
@@ -65,8 +69,13 @@ export const makeSyncApi = (serverUrl: string, token: string, workspaceId: strin
     compact: (payload: { key: Uint8Array; covers: number; clientSeq: number; data: Uint8Array }) =>
       call((c) => c.changes.compact({ path, payload })),
     // Blob ids are base64url text on the device (in manifests and tables) and bytes in the contract.
-    putBlob: (id: string, data: Uint8Array) =>
-      run(Effect.flatMap(blobClient, (c) => c.blobs.put({ path: { ws: workspaceId, id: idBytes(id) }, payload: data }))),
+    putBlob: (id: string, data: Uint8Array | Blob) =>
+      run(
+        Effect.flatMap(blobClient, (c) => {
+          const put = (payload: Uint8Array) => c.blobs.put({ path: { ws: workspaceId, id: idBytes(id) }, payload })
+          return data instanceof Blob ? Effect.locally(put(new Uint8Array(0)), heldBody, data) : put(data)
+        })
+      ),
     getBlob: (id: string) => call((c) => c.blobs.get({ path: { ws: workspaceId, id: idBytes(id) } })),
     missingBlobs: (ids: ReadonlyArray<string>) =>
       call((c) => c.blobs.missing({ path, payload: { ids: ids.map(idBytes) } })).then(

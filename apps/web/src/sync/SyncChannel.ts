@@ -7,12 +7,23 @@
  * The decoder is loaded on its own (it is Effect Schema): the channel opens at once, and what
  * arrives or is sent before the decoder is there waits for it, in order.
  */
+import type { HandedChunk } from "../attachments/StoredChunk.js"
 import type { SyncMessage } from "./SyncMessage.js"
 
 export type { SyncMessage } from "./SyncMessage.js"
 
 /** What a tab asks of its own sync worker, which passes it on to the leader if it is not it. */
-export type TabRequest = Extract<SyncMessage, { readonly _tag: "StatusRequest" | "LocalChange" | "SyncNow" }>
+export type TabRequest = Extract<SyncMessage, { readonly _tag: "StatusRequest" | "LocalChange" | "SyncNow" }> | ChunksStored
+
+/**
+ * Chunks of a file being added, with their Blobs (SyncClient.chunksStored): only ever sent to
+ * the tab's own worker, since a Blob does not pass the channel's schema. A worker that does not
+ * lead passes on a plain `LocalChange`, and the leader reads the chunks from IndexedDB.
+ */
+export interface ChunksStored {
+  readonly _tag: "ChunksStored"
+  readonly chunks: ReadonlyArray<HandedChunk>
+}
 
 /** What a sync worker tells its own tab. */
 export type TabUpdate = Extract<SyncMessage, { readonly _tag: "Status" | "Arrived" }>

@@ -3,6 +3,7 @@
  * tabs' workers syncs) and talks to it alone (WorkerRelay): follows the leader's status, and
  * hands what the leader just pulled to whoever shows that document.
  */
+import type { HandedChunk } from "../attachments/StoredChunk.js"
 import type { HandedEntry } from "../data/OutboxFold.js"
 import { broadcastStop, type TabRequest, type TabUpdate } from "./SyncChannel.js"
 import { syncLockName } from "./SyncLeader.js"
@@ -65,6 +66,11 @@ export class SyncClient {
   /** An edit after a pause, written frozen: the leader pushes these bytes without reading the outbox first. */
   handOff(entry: HandedEntry): void {
     this.send({ _tag: "LocalChange", entry })
+  }
+
+  /** Chunks of a file being added were stored: the leader uploads them now, these without reading them back. */
+  chunksStored(chunks: ReadonlyArray<HandedChunk>): void {
+    this.send({ _tag: "ChunksStored", chunks })
   }
 
   syncNow(): void {

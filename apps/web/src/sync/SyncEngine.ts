@@ -7,6 +7,7 @@
 import { workspaceDocId } from "@quire/schema"
 import { Limits, type EnvelopeEntry } from "@quire/shared"
 import { Either } from "effect"
+import type { HandedChunk } from "../attachments/StoredChunk.js"
 import type { DocStore } from "../data/DocStore.js"
 import type { HandedEntry } from "../data/OutboxFold.js"
 import { readMeta } from "../data/Meta.js"
@@ -219,9 +220,9 @@ export class SyncEngine {
       await this.pushAll(handed)
       // What this device could not read, as the workspace document reports it (BlobCollector).
       const reported = await this.collector.report()
-      const chunksWaiting = (await this.db.blobUploads.count()) > 0
-      await this.uploadChunks()
-      if (reported || chunksWaiting) await this.pushAll()
+      // Changes waiting on uploaded chunks go out right after them.
+      const uploaded = await this.uploadChunks()
+      if (reported || uploaded) await this.pushAll()
       // Chunks a note being opened asked for come before the pull: the person is waiting for them.
       await this.fetchWanted()
     }
@@ -240,10 +241,16 @@ export class SyncEngine {
     this.publish({ state: quota ? "error" : "idle", lastSyncedAt: Date.now(), lastError: quota ?? null, progress: null })
   }
 
-  /** Uploads the attachment chunks waiting on this device (see BlobUploader). */
-  async uploadChunks(): Promise<void> {
-    const failure = await this.uploader.uploadAll(() => this.refreshPending())
+  /** Chunks a file being added just stored: the next upload takes them without reading them back (BlobUploader.hand). */
+  handChunks(chunks: ReadonlyArray<HandedChunk>): void {
+    this.uploader.hand(chunks)
+  }
+
+  /** Uploads the attachment chunks waiting on this device (see BlobUploader); true if any was due. */
+  async uploadChunks(): Promise<boolean> {
+    const { failure, any } = await this.uploader.uploadAll(() => this.refreshPending())
     if (failure) throw new RoundFailed(failure)
+    return any
   }
 
   /** Fetches the chunks this device wants: opened notes' attachments, or all of them when kept offline. */

@@ -32,7 +32,7 @@ export class WorkerRelay {
 
   fromTab(request: TabRequest): void {
     if (this.engine) this.handle(this.engine, request, this.toTab)
-    else this.channel.send(request)
+    else this.channel.send(request._tag === "ChunksStored" ? { _tag: "LocalChange" } : request)
   }
 
   private fromChannel(message: SyncMessage): void {
@@ -48,6 +48,10 @@ export class WorkerRelay {
   /** `reply` reaches whoever asked: this worker's own tab, or the channel. */
   private handle(engine: SyncEngine, request: TabRequest, reply: (update: TabUpdate) => void): void {
     if (request._tag === "LocalChange") engine.kick(request.entry)
+    if (request._tag === "ChunksStored") {
+      engine.handChunks(request.chunks)
+      engine.kick()
+    }
     if (request._tag === "SyncNow") {
       // "Sync now" also restarts an engine that stopped on an error the person may have fixed.
       engine.start()

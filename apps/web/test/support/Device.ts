@@ -48,7 +48,13 @@ export const openDevice = async (name: string, db: QuireDb, options: SyncOptions
     db,
     store,
     notes: new NoteRepository(store),
-    files: new Attachments(store, key),
+    // As in the app: the chunks of a file being added are handed to the engine as they are stored.
+    files: new Attachments(
+      store,
+      key,
+      () => {},
+      (chunks) => engine.handChunks(chunks)
+    ),
     engine,
     statuses,
     close: async () => {
