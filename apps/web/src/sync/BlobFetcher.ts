@@ -12,7 +12,11 @@ import type { BlobWantRow, QuireDb } from "../data/QuireDb.js"
 import type { SyncApi } from "./SyncApi.js"
 import type { SyncError } from "./SyncError.js"
 
-const parallel = 4
+/**
+ * Chunks fetched at once: each waits on its request, then on its check and its write here, and
+ * the threads are mostly idle meanwhile; as many as the connections Chromium opens to one server.
+ */
+const parallel = 6
 /** A chunk that failed is tried again after 5 s, doubling up to 10 minutes. */
 const retryDelayMs = (attempts: number) => Math.min(600_000, 5_000 * 2 ** Math.max(0, attempts - 1))
 
