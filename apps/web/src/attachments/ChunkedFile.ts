@@ -30,7 +30,10 @@ export type ChunkProgress = (done: number, total: number) => void
 
 /** What sealing adds to a chunk: version byte, nonce, GCM tag. */
 const sealOverhead = 1 + 12 + 16
-/** Chunks written in one transaction. */
+/**
+ * Chunks written in one transaction; the first is written alone, so its upload starts while
+ * the next are read and sealed rather than after four of them.
+ */
 const batchChunks = 4
 /** Slices being read ahead of the one being sealed. */
 const readAhead = 2
@@ -120,7 +123,7 @@ export const storeChunks = async (
       const id = await keys.idOf(bytes)
       chunks.push(id)
       batch.push({ id, bytes })
-      if (batch.length === batchChunks) await flush()
+      if (batch.length === (chunks.length === 1 ? 1 : batchChunks)) await flush()
     }
     if (batch.length > 0) await flush()
     await writing
