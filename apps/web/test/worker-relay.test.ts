@@ -73,9 +73,10 @@ describe("the sync workers of two tabs", () => {
       expect(leading.stopped).toEqual([engine])
       expect(waiting.stopped).toEqual([undefined])
     } finally {
+      // The engine first: stopping, it tells the relays its last status.
+      await engine.stop()
       leading.relay.close()
       waiting.relay.close()
-      await engine.stop()
     }
   })
 
@@ -114,9 +115,10 @@ describe("the sync workers of two tabs", () => {
       await eventually(() => uploaded(other), 10_000, "the waiting tab's file uploaded")
       expect(reads).toBe(2)
     } finally {
+      // The engine first: stopping, it tells the relays its last status.
+      await engine.stop()
       leading.relay.close()
       waiting.relay.close()
-      await engine.stop()
     }
   })
 })

@@ -13,7 +13,7 @@
  */
 import type { AttachmentManifest } from "@quire/schema"
 import { chunkBytes, type ChunkKeys } from "@quire/shared"
-import { createSHA256 } from "hash-wasm"
+import { createSHA256, type IHasher } from "hash-wasm"
 import type { QuireDb } from "../data/QuireDb.js"
 import { storedChunkOf, type HandedChunk } from "./StoredChunk.js"
 
@@ -65,12 +65,17 @@ async function* slicesOf(file: FileLike): AsyncGenerator<Uint8Array<ArrayBuffer>
 }
 
 /**
- * Every chunk is sealed, also one the device holds: a copy checked for outside the writing
- * transaction could be gone by the time it commits (the master removing an old orphan), and
- * another sealing of the same chunk is the same chunk (its id is its HMAC).
+ * A chunk named and sealed. Every chunk is sealed, also one the device holds: a copy checked for
+ * outside the writing transaction could be gone by the time it commits (the master removing an
+ * old orphan), and another sealing of the same chunk is the same chunk (its id is its HMAC).
+ * WebCrypto names and seals it off this thread while the file's SHA-256 takes the chunk here.
  */
-const sealBatch = (keys: ChunkKeys, chunks: ReadonlyArray<{ id: string; bytes: Uint8Array }>) =>
-  Promise.all(chunks.map(async ({ id, bytes }): Promise<Sealed> => ({ id, data: await keys.seal(bytes) })))
+const sealChunk = async (keys: ChunkKeys, bytes: Uint8Array, hash: IHasher): Promise<Sealed> => {
+  const id = keys.idOf(bytes)
+  const data = keys.seal(bytes)
+  hash.update(bytes)
+  return { id: await id, data: await data }
+}
 
 export const storeChunks = async (
   db: QuireDb,
@@ -107,9 +112,9 @@ export const storeChunks = async (
     onStored(handed)
   }
   let writing: Promise<void> = Promise.resolve()
-  let batch: Array<{ id: string; bytes: Uint8Array }> = []
+  let batch: Array<Sealed> = []
   const flush = async () => {
-    const sealed = await sealBatch(keys, batch)
+    const sealed = batch
     batch = []
     // One batch written while the next is sealed: waiting here bounds what is held.
     await writing
@@ -119,10 +124,9 @@ export const storeChunks = async (
   }
   try {
     for await (const bytes of slicesOf(file)) {
-      hash.update(bytes)
-      const id = await keys.idOf(bytes)
-      chunks.push(id)
-      batch.push({ id, bytes })
+      const sealed = await sealChunk(keys, bytes, hash)
+      chunks.push(sealed.id)
+      batch.push(sealed)
       if (batch.length === (chunks.length === 1 ? 1 : batchChunks)) await flush()
     }
     if (batch.length > 0) await flush()
