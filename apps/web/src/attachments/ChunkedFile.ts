@@ -71,10 +71,10 @@ async function* slicesOf(file: FileLike): AsyncGenerator<Uint8Array<ArrayBuffer>
  * WebCrypto names and seals it off this thread while the file's SHA-256 takes the chunk here.
  */
 const sealChunk = async (keys: ChunkKeys, bytes: Uint8Array, hash: IHasher): Promise<Sealed> => {
-  const id = keys.idOf(bytes)
-  const data = keys.seal(bytes)
+  const naming = Promise.all([keys.idOf(bytes), keys.seal(bytes)])
   hash.update(bytes)
-  return { id: await id, data: await data }
+  const [id, data] = await naming
+  return { id, data }
 }
 
 export const storeChunks = async (
