@@ -4,7 +4,7 @@ import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { DocStore } from "../src/data/DocStore.js"
 import { NoteRepository } from "../src/data/NoteRepository.js"
-import { QuireDb } from "../src/data/QuireDb.js"
+import { QuireDb, type NoteTextRow } from "../src/data/QuireDb.js"
 import { IndexKeeper, type SavedIndexRow } from "../src/search/IndexKeeper.js"
 import type { SavedIndex } from "../src/search/SavedIndex.js"
 import { SearchIndex, searchIndexFormat } from "../src/search/SearchIndex.js"
@@ -189,6 +189,54 @@ describe("the search index across starts", () => {
     await notes.deleteForever(id)
     await eventually(() => keeper.index.search("tulips").length === 0, 10_000, "the deleted note forgotten")
     expect(changes).toBeGreaterThanOrEqual(2)
+    keeper.close()
+    db.close()
+  })
+
+  it("reads a burst of writes once they pause, and any write at once when asked before a query", async () => {
+    const { db, notes } = await open(`quire-search-${process.pid}-4`)
+    const id = await notes.create({ title: "Burst", body: "" })
+    const keeper = await IndexKeeper.open(db, { followQuietMs: 200 })
+    let reads = 0
+    const counted = (row: NoteTextRow) => (reads++, row)
+    db.noteText.hook("reading", counted)
+    keeper.follow()
+    await keeper.fresh()
+    reads = 0
+    // Typing: a write every 20 ms, each of which read at once would be a read of the table.
+    for (const word of ["one", "two", "three", "four", "five"]) {
+      await notes.setBody(id, word)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    expect(reads).toBe(0)
+    await eventually(() => keeper.index.search("five").length === 1, 10_000, "the burst indexed once it paused")
+    expect(reads).toBe(1)
+    // A query does not wait for the pause: asking first reads what was just written.
+    await notes.setBody(id, "six")
+    await keeper.fresh()
+    expect(keeper.index.search("six").map((hit) => hit.id)).toEqual([id])
+    db.noteText.hook("reading").unsubscribe(counted)
+    keeper.close()
+    db.close()
+  })
+
+  it("reads writes that never pause at most a second after the first of them", async () => {
+    const { db, notes } = await open(`quire-search-${process.pid}-5`)
+    const id = await notes.create({ title: "Steady", body: "" })
+    const keeper = await IndexKeeper.open(db, { followQuietMs: 200 })
+    keeper.follow()
+    await keeper.fresh()
+    const started = performance.now()
+    let indexedAfter: number | undefined
+    let body = ""
+    for (let i = 0; i < 40 && indexedAfter === undefined; i++) {
+      body += ` word${i}`
+      await notes.setBody(id, body)
+      if (keeper.index.search("word0").length === 1) indexedAfter = performance.now() - started
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    // Writes came every 50 ms or so, never the 200 ms pause: the index still took them in.
+    expect(indexedAfter).toBeDefined()
     keeper.close()
     db.close()
   })

@@ -3,11 +3,14 @@
  * `searchIndex` so a start loads it instead of rebuilding it:
  * - at start: the saved index, then only the rows stamped since its newest note (TextStamp),
  *   then the ids compared, for notes deleted (or written unstamped) meanwhile;
- * - while running: a live query of the rows stamped since, which Dexie re-runs whenever any
- *   context (a tab, the sync worker) writes one; a save after a quiet moment.
+ * - while running: the rows stamped since, read again after any context (a tab, the sync
+ *   worker) writes `noteText`, once writes pause (or at most every `followLongestMs` while
+ *   they go on), and at once before a query (`fresh`); a save after a quiet moment.
+ *   Reading at each write would put the index's work beside the edit's on the device's cores
+ *   at the very moment the edit is pushed, or shown from another device.
  * Nothing is lost by a save that never happens: the next start catches up from the rows.
  */
-import { liveQuery, type Subscription } from "dexie"
+import { Dexie, type ObservabilitySet } from "dexie"
 import type { NoteTextRow, QuireDb } from "../data/QuireDb.js"
 import type { SavedIndex } from "./SavedIndex.js"
 import { SearchIndex, searchIndexFormat, type SearchDoc } from "./SearchIndex.js"
@@ -48,7 +51,14 @@ export interface OpenTimings {
 export interface KeeperOptions {
   /** Quiet time after a change before the index is saved. */
   readonly saveAfterMs?: number
+  /** Quiet time after a write of `noteText` before the index reads it (default `followQuietMs`). */
+  readonly followQuietMs?: number
 }
+
+/** Writes of `noteText` are read once they pause this long, */
+export const followQuietMs = 250
+/** or at most this long after the first of them while they go on. */
+export const followLongestMs = 1_000
 
 /** The row as the index takes it: the title is the first line (see NoteIndex.searchTextOf). */
 export const searchDocOf = (row: NoteTextRow): SearchDoc => {
@@ -94,7 +104,11 @@ const readStart = (db: QuireDb) =>
   })
 
 export class IndexKeeper {
-  private subscription: Subscription | undefined
+  private stopFollowing: (() => void) | undefined
+  /** Set when `noteText` was written since the index last read it; the read is due by then. */
+  private stale: { readonly since: number; timer: ReturnType<typeof setTimeout> } | undefined
+  private reading: Promise<void> = Promise.resolve()
+  private onChange: () => void = () => {}
   private saveTimer: ReturnType<typeof setTimeout> | undefined
   private unsaved = false
   private saving: Promise<void> = Promise.resolve()
@@ -169,24 +183,49 @@ export class IndexKeeper {
 
   /** Follows every later write of `noteText`; `onChange` runs after the index took one in. */
   follow(onChange: () => void = () => {}): void {
-    this.subscription ??= liveQuery(async () => ({
-      rows: await changedSince(this.db, this.stamps),
-      count: await this.db.noteText.count()
-    })).subscribe({
-      next: ({ rows, count }) => {
-        void (async () => {
-          const applied = this.apply(rows) > 0
-          const reconciled = count !== this.stamps.size && (await this.reconcile())
-          if (applied || reconciled) {
-            this.scheduleSave()
-            onChange()
-          }
-        })()
-      },
-      error: () => {
+    if (this.stopFollowing) return
+    this.onChange = onChange
+    const table = `idb://${this.db.name}/noteText/`
+    const written = (parts: ObservabilitySet) => {
+      if (Object.keys(parts).some((part) => part.startsWith(table))) this.markStale()
+    }
+    Dexie.on.storagemutated.subscribe(written)
+    this.stopFollowing = () => Dexie.on.storagemutated.unsubscribe(written)
+    // What was written between opening and following.
+    this.markStale()
+  }
+
+  private markStale(): void {
+    const now = performance.now()
+    const since = this.stale?.since ?? now
+    if (this.stale) clearTimeout(this.stale.timer)
+    const wait = Math.max(0, Math.min(this.options.followQuietMs ?? followQuietMs, since + followLongestMs - now))
+    this.stale = { since, timer: setTimeout(() => void this.fresh(), wait) }
+  }
+
+  /** Brings the index up to every write seen so far; at once when nothing waits. */
+  fresh(): Promise<void> {
+    if (!this.stale) return this.reading
+    clearTimeout(this.stale.timer)
+    this.stale = undefined
+    // One read at a time; a write during it marks the index stale again.
+    this.reading = this.reading.then(async () => {
+      try {
+        // Read together, so the count matches the rows.
+        const [rows, count] = await this.db.transaction("r", this.db.noteText, () =>
+          Promise.all([changedSince(this.db, this.stamps), this.db.noteText.count()])
+        )
+        const applied = this.apply(rows) > 0
+        const reconciled = count !== this.stamps.size && (await this.reconcile())
+        if (applied || reconciled) {
+          this.scheduleSave()
+          this.onChange()
+        }
+      } catch {
         // The database closed (the workspace was left, or the page is going): nothing to follow.
       }
     })
+    return this.reading
   }
 
   private scheduleSave(afterMs = this.options.saveAfterMs ?? 3000) {
@@ -226,8 +265,10 @@ export class IndexKeeper {
   }
 
   close(): void {
-    this.subscription?.unsubscribe()
-    this.subscription = undefined
+    this.stopFollowing?.()
+    this.stopFollowing = undefined
+    if (this.stale) clearTimeout(this.stale.timer)
+    this.stale = undefined
     if (this.saveTimer) clearTimeout(this.saveTimer)
   }
 }

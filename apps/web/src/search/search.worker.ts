@@ -64,6 +64,8 @@ self.onmessage = (event: MessageEvent<SearchRequest>) => {
     try {
       const keeper = await opening
       if (request.type === "search") {
+        // Every write seen so far is in the answer (reading it costs nothing when none waits).
+        await keeper.fresh()
         const hits = keeper.index.search(request.text)
         lastHits = new Map(hits.map((hit) => [hit.id, hit]))
         // The hits go at once; their snippets (a read of their texts) when the list asks for the
