@@ -193,17 +193,22 @@ describe("the search index across starts", () => {
     db.close()
   })
 
+  /** A keeper following a workspace of one note, caught up with it. */
+  const following = async (name: string, title: string) => {
+    const { db, notes } = await open(name)
+    const id = await notes.create({ title, body: "" })
+    const keeper = await IndexKeeper.open(db, { followQuietMs: 600 })
+    keeper.follow()
+    await keeper.fresh()
+    return { db, notes, id, keeper }
+  }
+
   it("reads a burst of writes once they pause, and any write at once when asked before a query", async () => {
-    const { db, notes } = await open(`quire-search-${process.pid}-4`)
-    const id = await notes.create({ title: "Burst", body: "" })
-    const keeper = await IndexKeeper.open(db, { followQuietMs: 200 })
+    const { db, notes, id, keeper } = await following(`quire-search-${process.pid}-4`, "Burst")
     let reads = 0
     const counted = (row: NoteTextRow) => (reads++, row)
     db.noteText.hook("reading", counted)
-    keeper.follow()
-    await keeper.fresh()
-    reads = 0
-    // Typing: a write every 20 ms, each of which read at once would be a read of the table.
+    // Typing: a write every 20 ms or so, each of which read at once would be a read of the table.
     for (const word of ["one", "two", "three", "four", "five"]) {
       await notes.setBody(id, word)
       await new Promise((resolve) => setTimeout(resolve, 20))
@@ -221,11 +226,7 @@ describe("the search index across starts", () => {
   })
 
   it("reads writes that never pause at most a second after the first of them", async () => {
-    const { db, notes } = await open(`quire-search-${process.pid}-5`)
-    const id = await notes.create({ title: "Steady", body: "" })
-    const keeper = await IndexKeeper.open(db, { followQuietMs: 200 })
-    keeper.follow()
-    await keeper.fresh()
+    const { db, notes, id, keeper } = await following(`quire-search-${process.pid}-5`, "Steady")
     const started = performance.now()
     let indexedAfter: number | undefined
     let body = ""
@@ -235,7 +236,7 @@ describe("the search index across starts", () => {
       if (keeper.index.search("word0").length === 1) indexedAfter = performance.now() - started
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
-    // Writes came every 50 ms or so, never the 200 ms pause: the index still took them in.
+    // Writes came every 50 ms or so, never the 600 ms pause: the index still took them in.
     expect(indexedAfter).toBeDefined()
     keeper.close()
     db.close()
