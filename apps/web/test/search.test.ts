@@ -227,17 +227,16 @@ describe("the search index across starts", () => {
 
   it("reads writes that never pause at most a second after the first of them", async () => {
     const { db, notes, id, keeper } = await following(`quire-search-${process.pid}-5`, "Steady")
-    const started = performance.now()
-    let indexedAfter: number | undefined
+    let indexed = false
     let body = ""
-    for (let i = 0; i < 40 && indexedAfter === undefined; i++) {
+    for (let i = 0; i < 40 && !indexed; i++) {
       body += ` word${i}`
       await notes.setBody(id, body)
-      if (keeper.index.search("word0").length === 1) indexedAfter = performance.now() - started
+      indexed = keeper.index.search("word0").length === 1
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
     // Writes came every 50 ms or so, never the 600 ms pause: the index still took them in.
-    expect(indexedAfter).toBeDefined()
+    expect(indexed).toBe(true)
     keeper.close()
     db.close()
   })
